@@ -1,0 +1,77 @@
+"""aws-vision-async: a typed async SDK for Amazon Rekognition and Amazon Lookout for Vision.
+
+Importing the package is light: the clients, their models and aiobotocore load
+on first use of a client name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from .errors import (
+    AccessDeniedError,
+    AwsVisionError,
+    ConflictError,
+    ConnectError,
+    ConnectionLostError,
+    InvalidRequestError,
+    NetworkError,
+    NotFoundError,
+    PaginationError,
+    QuotaExceededError,
+    ReadTimeoutError,
+    ServiceError,
+    ThrottlingError,
+    TransientError,
+)
+from .retry import RetryPolicy, set_testing
+
+if TYPE_CHECKING:
+    from ._core.pagination import AsyncPaginator
+    from .lookoutvision.client import LookoutVisionClient
+    from .rekognition.client import RekognitionClient
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccessDeniedError",
+    "AsyncPaginator",
+    "AwsVisionError",
+    "ConflictError",
+    "ConnectError",
+    "ConnectionLostError",
+    "InvalidRequestError",
+    "LookoutVisionClient",
+    "NetworkError",
+    "NotFoundError",
+    "PaginationError",
+    "QuotaExceededError",
+    "ReadTimeoutError",
+    "RekognitionClient",
+    "RetryPolicy",
+    "ServiceError",
+    "ThrottlingError",
+    "TransientError",
+    "__version__",
+    "set_testing",
+]
+
+_LAZY = {
+    "AsyncPaginator": "._core.pagination",
+    "LookoutVisionClient": ".lookoutvision.client",
+    "RekognitionClient": ".rekognition.client",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

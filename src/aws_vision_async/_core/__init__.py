@@ -1,0 +1,1 @@
+"""Hand-written runtime shared by the generated service packages. Private."""

@@ -1,0 +1,162 @@
+"""Model bases and field markers used by the generated models."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any, Final, TypeVar
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic_core import PydanticCustomError, core_schema
+
+__all__ = [
+    "OPEN_ENUM",
+    "InputShape",
+    "OutputShape",
+    "Shape",
+    "REPLY_CONFIG",
+    "reply",
+    "forbid_prefix",
+    "validate_response_json",
+    "validate_response_obj",
+]
+
+_COMMON = ConfigDict(
+    validate_by_name=True,
+    validate_by_alias=True,
+    serialize_by_alias=False,
+    # Hundreds of shapes: build each validator on first use, not at import.
+    defer_build=True,
+    protected_namespaces=(),
+    # Blobs travel base64-encoded in JSON, raw in Python.
+    val_json_bytes="base64",
+    ser_json_bytes="base64",
+    # AWS JSON timestamps are epoch seconds; never guess milliseconds.
+    val_temporal_unit="seconds",
+    regex_engine="rust-regex",
+)
+
+
+class Shape(BaseModel):
+    """Base of every generated model."""
+
+    model_config = _COMMON
+
+    def __repr_name__(self) -> str:
+        # A reply variant "_XReply" shows as the public shape "X".
+        name = type(self).__name__
+        return name[1:-5] if name.startswith("_") and name.endswith("Reply") else name
+
+    def __repr_args__(self) -> Any:
+        # Unset optional fields are noise in a repr; show what is there.
+        for name, value in super().__repr_args__():
+            if value is not None:
+                yield name, value
+
+
+class InputShape(Shape):
+    """A shape only ever sent: strict types, unknown fields rejected."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class OutputShape(Shape):
+    """A shape only ever received: lenient, unknown fields kept in ``model_extra``."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+#: Configuration of the private reply variant of a shape that is both sent and
+#: received: lenient as any reply, unknown fields kept.
+REPLY_CONFIG: Final = ConfigDict(strict=False, extra="allow")
+
+
+class reply:  # noqa: N801 - reads as a marker in annotations
+    """Marker: validate replies into the lenient subclass of a sent shape.
+
+    Type checkers see the annotated (public) class; at run time a reply builds
+    the subclass named here, from the public class's module, so constraints
+    meant for requests never reject a reply.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        cls = getattr(sys.modules[source.__module__], self.name)
+        return handler.generate_schema(cls)
+
+    def __repr__(self) -> str:
+        return f"reply({self.name!r})"
+
+
+class _OpenEnum:
+    """Marker: at run time accept any string (a value AWS added later is kept)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        return core_schema.str_schema()
+
+    def __repr__(self) -> str:
+        return "OPEN_ENUM"
+
+
+#: Annotation marker for an enum field of a shape only received.
+OPEN_ENUM: Final = _OpenEnum()
+
+
+class forbid_prefix:  # noqa: N801 - reads as a marker in annotations
+    """Marker: reject strings that start with ``prefix``.
+
+    Stands in for a leading negative lookahead ``^(?!prefix)`` in an AWS
+    pattern, which the Rust regex engine does not support.
+    """
+
+    __slots__ = ("prefix",)
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        prefix = self.prefix
+
+        def check(value: str) -> str:
+            if value.startswith(prefix):
+                raise PydanticCustomError(
+                    "string_pattern_mismatch", "String should not start with {prefix!r}", {"prefix": prefix}
+                )
+            return value
+
+        return core_schema.no_info_after_validator_function(check, handler(source))
+
+    def __repr__(self) -> str:
+        return f"forbid_prefix({self.prefix!r})"
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_response_json(model: type[M], raw: bytes) -> M:
+    """Validate a reply's raw JSON body straight into ``model`` (the fast path)."""
+    return model.model_validate_json(raw or b"{}")
+
+
+def _to_utc(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc) if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: _to_utc(v) for k, v in value.items()}  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, list):
+        return [_to_utc(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+    return value
+
+
+def validate_response_obj(model: type[M], parsed: Mapping[str, Any]) -> M:
+    """Validate a reply that botocore has parsed already (the slow path).
+
+    botocore returns timestamps in local time; they are converted to UTC.
+    """
+    data = {k: _to_utc(v) for k, v in parsed.items() if k != "ResponseMetadata"}
+    return model.model_validate(data)

@@ -1,0 +1,200 @@
+"""The exceptions of aws-vision-async.
+
+Every exception the SDK raises derives from :class:`AwsVisionError`. A reply
+from a service that reports a failure becomes a :class:`ServiceError`; each
+documented error code of each service has its own class (in
+``aws_vision_async.rekognition.errors`` and
+``aws_vision_async.lookoutvision.errors``) that also derives from one
+category base here, so that a kind of failure can be caught across services::
+
+    AwsVisionError
+    ├── ServiceError                     a reply with an error code
+    │   ├── ThrottlingError              retryable: the request was refused, slow down
+    │   ├── TransientError               retryable: the service failed (5xx)
+    │   ├── AccessDeniedError
+    │   ├── NotFoundError
+    │   ├── ConflictError                the resource's state forbids the call
+    │   ├── QuotaExceededError           a limit or quota, not a rate
+    │   └── InvalidRequestError          the request itself is wrong
+    ├── NetworkError                     no reply was received
+    │   ├── ConnectError                 never connected: the request was not sent
+    │   ├── ReadTimeoutError             sent, but no reply in time
+    │   └── ConnectionLostError          the connection dropped after sending
+    └── PaginationError                  the service repeated a pagination token
+
+Invalid input is rejected before any I/O with pydantic's ``ValidationError``,
+a ``ValueError`` that names the field.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+__all__ = [
+    "AccessDeniedError",
+    "AwsVisionError",
+    "ConflictError",
+    "ConnectError",
+    "ConnectionLostError",
+    "InvalidRequestError",
+    "NetworkError",
+    "NotFoundError",
+    "PaginationError",
+    "QuotaExceededError",
+    "ReadTimeoutError",
+    "ServiceError",
+    "ThrottlingError",
+    "TransientError",
+]
+
+
+class AwsVisionError(Exception):
+    """Base class of every exception raised by aws-vision-async."""
+
+
+class ServiceError(AwsVisionError):
+    """A service answered with an error.
+
+    Attributes:
+        code: The error code the service sent (``"ThrottlingException"``).
+        message: The service's message, possibly empty.
+        status_code: The HTTP status of the reply.
+        request_id: The request id the service assigned, for AWS support.
+        operation_name: The API operation, as AWS names it (``"CreateProject"``).
+        retry_after: Seconds the service asked the client to wait, when it said.
+    """
+
+    #: Whether this kind of error may succeed when the call is made again.
+    retryable: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str = "",
+        status_code: int = 0,
+        request_id: str | None = None,
+        operation_name: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.code = code or type(self).__name__
+        self.message = message
+        self.status_code = status_code
+        self.request_id = request_id
+        self.operation_name = operation_name
+        self.retry_after = retry_after
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        where = f" in {self.operation_name}" if self.operation_name else ""
+        rid = f" (request id {self.request_id})" if self.request_id else ""
+        text = f": {self.message}" if self.message else ""
+        return f"{self.code}{where}, HTTP {self.status_code}{text}{rid}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(code={self.code!r}, message={self.message!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r}, "
+            f"operation_name={self.operation_name!r})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only state does not survive the default Exception pickling.
+        return (
+            _rebuild_service_error,
+            (
+                type(self),
+                self.message,
+                self.code,
+                self.status_code,
+                self.request_id,
+                self.operation_name,
+                self.retry_after,
+            ),
+        )
+
+
+def _rebuild_service_error(  # noqa: PLR0917 - pickle passes state positionally
+    cls: type[ServiceError],
+    message: str,
+    code: str,
+    status_code: int,
+    request_id: str | None,
+    operation_name: str,
+    retry_after: float | None,
+) -> ServiceError:
+    return cls(
+        message,
+        code=code,
+        status_code=status_code,
+        request_id=request_id,
+        operation_name=operation_name,
+        retry_after=retry_after,
+    )
+
+
+class ThrottlingError(ServiceError):
+    """The service refused the request because of its rate; retrying later helps."""
+
+    retryable: ClassVar[bool] = True
+
+
+class TransientError(ServiceError):
+    """The service failed internally (HTTP 5xx); retrying may help."""
+
+    retryable: ClassVar[bool] = True
+
+
+class AccessDeniedError(ServiceError):
+    """The caller is not allowed to perform the operation."""
+
+
+class NotFoundError(ServiceError):
+    """A resource the request names does not exist."""
+
+
+class ConflictError(ServiceError):
+    """The resource exists already, is in use, or is not in a state that allows the call."""
+
+
+class QuotaExceededError(ServiceError):
+    """A service limit or quota was reached; retrying soon will not help."""
+
+
+class InvalidRequestError(ServiceError):
+    """The service rejected the request's parameters or content."""
+
+
+class NetworkError(AwsVisionError):
+    """No reply was received from the service.
+
+    The original exception from the HTTP layer is chained as ``__cause__``.
+
+    Attributes:
+        operation_name: The API operation, as AWS names it.
+        may_have_reached_server: Whether the service may have acted on the request.
+    """
+
+    may_have_reached_server: ClassVar[bool] = True
+
+    def __init__(self, message: str, *, operation_name: str = "") -> None:
+        self.operation_name = operation_name
+        super().__init__(message)
+
+
+class ConnectError(NetworkError):
+    """The connection could not be established, so the request was never sent."""
+
+    may_have_reached_server: ClassVar[bool] = False
+
+
+class ReadTimeoutError(NetworkError):
+    """The request was sent but no reply arrived in time."""
+
+
+class ConnectionLostError(NetworkError):
+    """The connection closed after the request was sent, before a complete reply."""
+
+
+class PaginationError(AwsVisionError):
+    """The service returned a pagination token it had returned before, which would loop."""

@@ -1,0 +1,90 @@
+"""Retry settings.
+
+The SDK is the only retry layer: botocore's own retries are switched off, so
+``RetryPolicy(max_attempts=4)`` means at most four requests for one call.
+
+Which failures are retried is decided per operation from the service's
+documentation: the throttling, provisioned-throughput and internal-server errors
+each operation documents, plus connection failures and timeouts. An operation
+that changes state and has no idempotency token is retried only where the
+service cannot have acted (a throttling reply, a connection never established).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+__all__ = ["RetryPolicy", "set_testing"]
+
+_testing = False
+
+
+def set_testing(enabled: bool) -> None:
+    """Switch test mode on or off for the whole process.
+
+    In test mode retries still happen, but every backoff wait is zero, so
+    tests that exercise retries run at full speed.
+
+    Args:
+        enabled: ``True`` to remove backoff waits, ``False`` to restore them.
+    """
+    global _testing  # noqa: PLW0603 - one process-wide switch, as stamina does
+    _testing = enabled
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class RetryPolicy:
+    """How a client retries a failed request.
+
+    The wait before retry number ``n`` (``n`` = 1 for the first retry) is
+    exponential backoff with full jitter::
+
+        wait = uniform(0, min(max_backoff, initial_backoff * 2 ** (n - 1)))
+
+    When the service sends ``Retry-After`` (Lookout for Vision does on 429 and
+    500 replies), the wait is ``min(max_backoff, max(retry_after, wait))``.
+
+    Each client also holds a retry budget (a token bucket as in AWS's standard
+    retry mode: 500 tokens, a retry costs 5, or 10 after a timeout, and a
+    success gives back what its retry cost, or 1). When the bucket is empty,
+    failures are raised at once, so that an outage does not multiply the load.
+
+    Attributes:
+        max_attempts: Requests made for one call at the most, the first included.
+            ``1`` disables retries.
+        initial_backoff: Upper bound of the first wait, in seconds.
+        max_backoff: Upper bound of any wait, in seconds.
+        use_budget: Whether retries draw from the client's retry budget.
+    """
+
+    max_attempts: int = 3
+    initial_backoff: float = 1.0
+    max_backoff: float = 20.0
+    use_budget: bool = True
+
+    def __post_init__(self) -> None:
+        if self.max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        if self.initial_backoff < 0 or self.max_backoff < 0:
+            raise ValueError("initial_backoff and max_backoff must not be negative")
+        if self.initial_backoff > self.max_backoff:
+            raise ValueError("initial_backoff must not exceed max_backoff")
+
+    def backoff(self, retry_number: int, retry_after: float | None = None) -> float:
+        """Return the wait in seconds before retry number ``retry_number`` (1-based).
+
+        Args:
+            retry_number: 1 for the first retry, 2 for the second, and so on.
+            retry_after: The delay the service asked for, if it sent one.
+
+        Returns:
+            The number of seconds to wait; 0 in test mode.
+        """
+        if _testing:
+            return 0.0
+        ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (retry_number - 1))
+        wait = random.uniform(0, ceiling)  # noqa: S311 - jitter, not cryptography
+        if retry_after is not None:
+            wait = min(self.max_backoff, max(retry_after, wait))
+        return wait

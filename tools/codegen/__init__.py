@@ -1,0 +1,1 @@
+"""The code generator: botocore service models to the generated service packages."""

@@ -1,0 +1,115 @@
+"""What the generator cannot read from the botocore models: decisions taken from the service documentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Category base classes in ``aws_vision_async.errors``; the first two are retryable.
+RETRYABLE_CATEGORIES = frozenset({"ThrottlingError", "TransientError"})
+
+
+@dataclass(frozen=True)
+class ServiceConfig:
+    """Generator settings for one service.
+
+    Attributes:
+        package: The subpackage of ``aws_vision_async`` to write.
+        service_name: botocore's name of the service.
+        client_class: The generated client's class name.
+        base_error: The service's base exception class name.
+        error_categories: Each documented error code and its category base,
+            classified from the service's error documentation, not from
+            botocore's generic throttling list.
+        data_path: Where the package ships the service model, relative to the
+            service package, when botocore no longer has it.
+        docs_file: Documentation strings kept apart from a shipped model.
+        deprecation: Text of the ``DeprecationWarning`` a new client emits.
+        item_models: For paginators with several parallel result keys, the name
+            of the model that pairs them, and its field names per key.
+    """
+
+    package: str
+    service_name: str
+    client_class: str
+    base_error: str
+    error_categories: dict[str, str]
+    data_path: str | None = None
+    docs_file: str | None = None
+    deprecation: str | None = None
+    item_models: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+
+
+REKOGNITION = ServiceConfig(
+    package="rekognition",
+    service_name="rekognition",
+    client_class="RekognitionClient",
+    base_error="RekognitionError",
+    error_categories={
+        "AccessDeniedException": "AccessDeniedError",
+        "ConflictException": "ConflictError",
+        # "The number of in-progress human reviews you have has exceeded the number allowed."
+        "HumanLoopQuotaExceededException": "QuotaExceededError",
+        # A ClientRequestToken was reused with different parameters.
+        "IdempotentParameterMismatchException": "ConflictError",
+        "ImageTooLargeException": "InvalidRequestError",
+        "InternalServerError": "TransientError",
+        "InvalidImageFormatException": "InvalidRequestError",
+        "InvalidManifestException": "InvalidRequestError",
+        "InvalidPaginationTokenException": "InvalidRequestError",
+        "InvalidParameterException": "InvalidRequestError",
+        # The supplied revision id does not match the policy's latest: a lost update.
+        "InvalidPolicyRevisionIdException": "ConflictError",
+        "InvalidS3ObjectException": "InvalidRequestError",
+        # Documented as "exceeded the maximum number of active jobs" (e.g. StartLabelDetection):
+        # a quota on concurrent jobs, not a request rate, though botocore lists it as throttling.
+        "LimitExceededException": "QuotaExceededError",
+        "MalformedPolicyDocumentException": "InvalidRequestError",
+        # "The number of requests exceeded your throughput limit": a rate, so throttling.
+        "ProvisionedThroughputExceededException": "ThrottlingError",
+        "ResourceAlreadyExistsException": "ConflictError",
+        "ResourceInUseException": "ConflictError",
+        "ResourceNotFoundException": "NotFoundError",
+        # "The requested resource isn't ready" (e.g. a model version not running):
+        # a state the caller must change, so retrying the same call does not help.
+        "ResourceNotReadyException": "ConflictError",
+        "ServiceQuotaExceededException": "QuotaExceededError",
+        "SessionNotFoundException": "NotFoundError",
+        "ThrottlingException": "ThrottlingError",
+        "VideoTooLargeException": "InvalidRequestError",
+    },
+    item_models={
+        "ListCollections": (
+            "CollectionSummary",
+            {"CollectionIds": "collection_id", "FaceModelVersions": "face_model_version"},
+        ),
+    },
+)
+
+LOOKOUTVISION = ServiceConfig(
+    package="lookoutvision",
+    service_name="lookoutvision",
+    client_class="LookoutVisionClient",
+    base_error="LookoutVisionError",
+    error_categories={
+        "AccessDeniedException": "AccessDeniedError",
+        "ConflictException": "ConflictError",
+        # "Amazon Lookout for Vision experienced a service issue. Try your call again." (500)
+        "InternalServerException": "TransientError",
+        "ResourceNotFoundException": "NotFoundError",
+        "ServiceQuotaExceededException": "QuotaExceededError",
+        # "...temporarily unable to process the request. Try your call again." (429)
+        "ThrottlingException": "ThrottlingError",
+        "ValidationException": "InvalidRequestError",
+    },
+    data_path="data",
+    docs_file="lookoutvision-docs.json",
+    deprecation=(
+        "Amazon Lookout for Vision reached its end of support on 2025-10-31: AWS no longer "
+        "serves its API. LookoutVisionClient remains for existing code and the embedded emulator."
+    ),
+)
+
+SERVICES = (REKOGNITION, LOOKOUTVISION)
+
+#: Operation name prefixes that only read: a retry cannot do their work twice.
+READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Detect", "Search", "Compare", "Recognize")

@@ -1,0 +1,818 @@
+"""Generate the service packages from botocore's service models.
+
+Run from the repository root::
+
+    uv run python -m tools.codegen            # write src/aws_vision_async/<service>/
+    uv run python -m tools.codegen --check    # exit 1 if the files on disk drifted
+
+Each service package gets ``models.py`` (one pydantic model per structure
+shape, one ``Literal`` alias per enum shape), ``errors.py`` (one exception per
+documented error), ``_operations.py`` (the wiring the call pipeline reads) and
+``client.py`` (one method per operation).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import keyword
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import botocore
+from botocore import xform_name
+from botocore.loaders import Loader
+from pydantic import BaseModel
+
+from .config import READ_ONLY_PREFIXES, RETRYABLE_CATEGORIES, SERVICES, ServiceConfig
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_DIR = ROOT / "src" / "aws_vision_async"
+HERE = Path(__file__).resolve().parent
+
+_SCALARS = {
+    "string": "str",
+    "boolean": "bool",
+    "integer": "int",
+    "long": "int",
+    "float": "float",
+    "double": "float",
+    "timestamp": "datetime",
+    "blob": "bytes",
+}
+
+
+# -- documentation -------------------------------------------------------------------------
+
+
+def _text(doc: str | None) -> str:
+    """HTML documentation to one line of plain text."""
+    if not doc:
+        return ""
+    doc = re.sub(r"<[^>]+>", " ", doc)
+    doc = html.unescape(doc)
+    return re.sub(r"\s+", " ", doc).strip()
+
+
+def _first_paragraph(doc: str | None) -> str:
+    if not doc:
+        return ""
+    match = re.search(r"<p>(.*?)</p>", doc, re.S)
+    return _text(match.group(1) if match else doc)
+
+
+def _sentences(text: str, count: int) -> str:
+    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text)
+    return " ".join(parts[:count]).strip()
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
+    return textwrap.wrap(_escape(text), width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+# -- patterns --------------------------------------------------------------------------------
+
+
+def translate_pattern(pattern: str) -> tuple[str, str | None]:
+    """Turn an AWS (Java) pattern into a whole-value Rust-regex pattern.
+
+    Returns:
+        The pattern anchored as a whole, and a prefix that a leading negative
+        lookahead forbade (the Rust engine has no lookaround), if any.
+
+    Raises:
+        ValueError: The pattern holds lookaround the generator cannot translate.
+    """
+    prefix = None
+    lead = re.match(r"\^\(\?!([A-Za-z0-9:_-]+)\)", pattern)
+    if lead:
+        prefix = lead.group(1)
+        pattern = "^" + pattern[lead.end() :]
+    if "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
+        raise ValueError(f"cannot translate lookaround in pattern {pattern!r}")
+    # Java's \d and \w are ASCII; Rust's are Unicode. Keep AWS's meaning.
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt == "d":
+                out.append("0-9" if in_class else "[0-9]")
+            elif nxt == "w":
+                out.append("A-Za-z0-9_" if in_class else "[A-Za-z0-9_]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    # A pattern is matched against the whole value, as the services do.
+    return f"^(?:{''.join(out)})$", prefix
+
+
+# -- the model --------------------------------------------------------------------------------
+
+
+@dataclass
+class Service:
+    config: ServiceConfig
+    model: dict[str, Any]
+    paginators: dict[str, Any]
+    docs: dict[str, dict[str, str]]
+    source: str
+
+    @property
+    def shapes(self) -> dict[str, Any]:
+        return self.model["shapes"]  # type: ignore[no-any-return]
+
+    @property
+    def operations(self) -> dict[str, Any]:
+        return self.model["operations"]  # type: ignore[no-any-return]
+
+    def op_doc(self, name: str) -> str:
+        return self.docs["operations"].get(name) or self.operations[name].get("documentation", "")
+
+    def shape_doc(self, name: str) -> str:
+        return self.docs["shapes"].get(name) or self.shapes[name].get("documentation", "")
+
+    def member_doc(self, shape: str, member: str) -> str:
+        return self.docs["members"].get(f"{shape}.{member}") or self.shapes[shape]["members"][member].get(
+            "documentation", ""
+        )
+
+
+def load_service(config: ServiceConfig) -> Service:
+    if config.data_path is not None:
+        data = PACKAGE_DIR / config.package / config.data_path
+        loader = Loader(extra_search_paths=[str(data)], include_default_search_paths=False)
+        source = f"the model shipped in src/aws_vision_async/{config.package}/{config.data_path}"
+    else:
+        loader = Loader()
+        source = f"botocore {botocore.__version__}"
+    model = loader.load_service_model(config.service_name, "service-2")
+    paginators = loader.load_service_model(config.service_name, "paginators-1")["pagination"]
+    docs: dict[str, dict[str, str]] = {"operations": {}, "shapes": {}, "members": {}}
+    if config.docs_file:
+        docs = json.loads((HERE / config.docs_file).read_text())
+    return Service(config, model, paginators, docs, source)
+
+
+def field_name(member: str) -> str:
+    name = xform_name(member)
+    if keyword.iskeyword(name) or hasattr(BaseModel, name):
+        name += "_"
+    return name
+
+
+def directions(svc: Service) -> dict[str, set[str]]:
+    """Which structure shapes are sent ("in") and which received ("out")."""
+    seen: dict[str, set[str]] = {}
+
+    def walk(name: str, way: str) -> None:
+        shape = svc.shapes[name]
+        ways = seen.setdefault(name, set())
+        if way in ways:
+            return
+        ways.add(way)
+        kind = shape["type"]
+        if kind == "structure":
+            for m in shape["members"].values():
+                walk(m["shape"], way)
+        elif kind == "list":
+            walk(shape["member"]["shape"], way)
+        elif kind == "map":
+            walk(shape["key"]["shape"], way)
+            walk(shape["value"]["shape"], way)
+
+    for op in svc.operations.values():
+        if "input" in op:
+            walk(op["input"]["shape"], "in")
+        if "output" in op:
+            walk(op["output"]["shape"], "out")
+        for err in op.get("errors", []):
+            walk(err["shape"], "out")
+    return seen
+
+
+def is_enum(shape: dict[str, Any]) -> bool:
+    return shape["type"] == "string" and "enum" in shape
+
+
+# -- models.py ------------------------------------------------------------------------------
+
+
+class ModelWriter:
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        self.ways = directions(svc)
+        self.uses_forbid_prefix = False
+        self.uses_builtins = False
+
+    def role(self, name: str) -> str:
+        ways = self.ways.get(name, {"out"})
+        if ways == {"in"}:
+            return "in"
+        if ways == {"out"}:
+            return "out"
+        return "shared"
+
+    def constraints(self, shape: dict[str, Any]) -> list[str]:
+        kind = shape["type"]
+        out: list[str] = []
+        if kind in ("string", "blob", "list", "map"):
+            if "min" in shape and shape["min"] > 0:
+                out.append(f"min_length={shape['min']}")
+            if "max" in shape:
+                out.append(f"max_length={shape['max']}")
+        elif kind in ("integer", "long", "float", "double"):
+            if "min" in shape:
+                out.append(f"ge={shape['min']!r}")
+            if "max" in shape:
+                out.append(f"le={shape['max']!r}")
+        if kind == "string" and "pattern" in shape and not is_enum(shape):
+            pattern, _ = translate_pattern(shape["pattern"])
+            out.append(f"pattern={pattern!r}")
+        return out
+
+    def type_expr(self, name: str, side: str) -> str:
+        """The annotation of a value of shape ``name``; ``side`` is "in" or "out"."""
+        shape = self.svc.shapes[name]
+        kind = shape["type"]
+        if kind == "structure":
+            if side == "out" and self.role(name) == "shared":
+                return f"Annotated[{name}, reply({'_' + name + 'Reply'!r})]"
+            return name
+        if kind == "list":
+            inner = f"list[{self.type_expr(shape['member']['shape'], side)}]"
+        elif kind == "map":
+            key = self.type_expr(shape["key"]["shape"], side)
+            value = self.type_expr(shape["value"]["shape"], side)
+            inner = f"dict[{key}, {value}]"
+        elif is_enum(shape):
+            return name if side == "in" else f"Annotated[{name}, OPEN_ENUM]"
+        else:
+            inner = _SCALARS[kind]
+        if side != "in":
+            return inner
+        meta = self.constraints(shape)
+        extra = ""
+        if kind == "string" and "pattern" in shape and not is_enum(shape):
+            _, prefix = translate_pattern(shape["pattern"])
+            if prefix:
+                self.uses_forbid_prefix = True
+                extra = f", forbid_prefix({prefix!r})"
+        if meta or extra:
+            return f"Annotated[{inner}, Field({', '.join(meta)}){extra}]"
+        return inner
+
+    def plain_type(self, name: str) -> str:
+        """The annotation without run-time metadata, for method signatures."""
+        shape = self.svc.shapes[name]
+        kind = shape["type"]
+        if kind == "structure" or is_enum(shape):
+            return name
+        if kind == "list":
+            return f"list[{self.plain_type(shape['member']['shape'])}]"
+        if kind == "map":
+            return f"dict[{self.plain_type(shape['key']['shape'])}, {self.plain_type(shape['value']['shape'])}]"
+        return _SCALARS[kind]
+
+    def fields(self, name: str, side: str, all_optional: bool) -> list[str]:
+        shape = self.svc.shapes[name]
+        required = set(shape.get("required", []))
+        names = {field_name(m) for m in shape["members"]}
+        if "datetime" in names:
+            raise SystemExit(f"{name}: a field named datetime would shadow the type")
+        # A field named like a builtin type (Image.Bytes -> bytes) shadows it in
+        # the class body, where pydantic evaluates annotations: qualify it.
+        shadowed = names & {"str", "int", "float", "bool", "bytes", "list", "dict"}
+        lines: list[str] = []
+        for member, spec in shape["members"].items():
+            target = self.svc.shapes[spec["shape"]]
+            annotation = self.type_expr(spec["shape"], side)
+            for builtin in shadowed:
+                annotation = re.sub(rf"(?<![.\w]){builtin}\b", f"builtins.{builtin}", annotation)
+                self.uses_builtins = True
+            args = [f"validation_alias={member!r}", f"serialization_alias={member!r}"]
+            if target.get("sensitive"):
+                args.append("repr=False")
+            if member in required and not all_optional:
+                default = f"Field({', '.join(args)})"
+            else:
+                annotation = f"{annotation} | None"
+                default = f"Field({', '.join(['default=None', *args])})"
+            lines.append(f"    {field_name(member)}: {annotation} = {default}")
+            doc = _sentences(_text(self.svc.member_doc(name, member)), 1)
+            if doc:
+                lines.append('    """' + _escape(doc) + '"""')
+        if not lines:
+            lines.append("    pass")
+        return lines
+
+    def class_doc(self, name: str) -> list[str]:
+        doc = _sentences(_first_paragraph(self.svc.shape_doc(name)), 2)
+        if not doc:
+            doc = f"The ``{name}`` shape of the {self.svc.model['metadata']['serviceFullName']} API."
+        wrapped = _wrap(doc, "    ", 96)
+        wrapped[0] = '    """' + wrapped[0].lstrip()
+        wrapped[-1] += '"""'
+        return wrapped
+
+    def render(self) -> str:
+        svc = self.svc
+        shapes = svc.shapes
+        body: list[str] = []
+        public: list[str] = []
+        for name in sorted(shapes):
+            shape = shapes[name]
+            if is_enum(shape):
+                values = ", ".join(repr(v) for v in shape["enum"])
+                body.append(f"{name}: TypeAlias = Literal[{values}]")
+                doc = _sentences(_first_paragraph(svc.shape_doc(name)), 1)
+                body.append('"""' + _escape(doc or f"The values of ``{name}``.") + '"""')
+                body.append("")
+                public.append(name)
+        body.append("")
+        for name in sorted(shapes):
+            shape = shapes[name]
+            if shape["type"] != "structure":
+                continue
+            role = self.role(name)
+            base = {"in": "InputShape", "out": "OutputShape", "shared": "InputShape"}[role]
+            side = "out" if role == "out" else "in"
+            body.append("")
+            body.append(f"class {name}({base}):")
+            body.extend(self.class_doc(name))
+            body.append("")
+            body.extend(self.fields(name, side, all_optional=(role == "out")))
+            body.append("")
+            public.append(name)
+            if role == "shared":
+                body.append("")
+                body.append(f"class _{name}Reply({name}):")
+                body.append(f'    """``{name}`` as a reply carries it: lenient, unknown fields kept."""')
+                body.append("")
+                body.append("    model_config = REPLY_CONFIG")
+                body.append("")
+                body.extend(self.fields(name, "out", all_optional=False))
+                body.append("")
+        for item_name, (model_name, keys) in self.item_models():
+            body.append("")
+            body.append(f"class {model_name}(OutputShape):")
+            arrays = ", ".join(keys)
+            body.append(f'    """One item of ``{item_name}``: its parallel arrays ({arrays}), paired by index."""')
+            body.append("")
+            for key, field in keys.items():
+                list_shape = shapes[shapes[svc.operations[item_name]["output"]["shape"]]["members"][key]["shape"]]
+                elem = self.type_expr(list_shape["member"]["shape"], "out")
+                body.append(f"    {field}: {elem} | None = None")
+                body.append(f'    """The item of ``{key}`` at this index."""')
+            body.append("")
+            public.append(model_name)
+        core = ["OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape", "reply"]
+        if self.uses_forbid_prefix:
+            core.append("forbid_prefix")
+        head = [
+            header(svc),
+            "# pyright: reportUnusedClass=false",
+            "# (each _XReply class is reached by name, through its reply('_XReply') marker)",
+            f'"""Models of every shape of the {svc.model["metadata"]["serviceFullName"]} API.',
+            "",
+            "Enum shapes are ``Literal`` aliases. A value the service adds later still parses:",
+            "it arrives as a plain ``str``. Structures sent to the service are strict; those",
+            "received are lenient and keep unknown fields in ``model_extra``.",
+            '"""',
+            "",
+            "from __future__ import annotations",
+            "",
+            *(["import builtins"] if self.uses_builtins else []),
+            "from datetime import datetime",
+            "from typing import Annotated, Literal, TypeAlias",
+            "",
+            "from pydantic import Field",
+            "",
+            f"from .._core.model import {', '.join(sorted(core, key=str.lower))}",
+            "",
+            "__all__ = [",
+            *[f"    {n!r}," for n in sorted(public)],
+            "]",
+            "",
+        ]
+        return "\n".join(head + body).rstrip() + "\n"
+
+    def item_models(self) -> Iterable[tuple[str, tuple[str, dict[str, str]]]]:
+        return sorted(self.svc.config.item_models.items())
+
+
+def header(svc: Service) -> str:
+    return (
+        f"# Generated by tools/codegen from {svc.source}. Do not edit by hand:\n"
+        "# change the generator and run `uv run python -m tools.codegen`.\n"
+        f"# botocore {botocore.__version__}"
+    )
+
+
+# -- errors.py ---------------------------------------------------------------------------------
+
+
+def render_errors(svc: Service) -> str:
+    cfg = svc.config
+    codes = sorted(n for n, s in svc.shapes.items() if s.get("exception"))
+    missing = set(codes) - set(cfg.error_categories)
+    if missing:
+        raise SystemExit(f"{cfg.service_name}: classify these errors in tools/codegen/config.py: {sorted(missing)}")
+    stale = set(cfg.error_categories) - set(codes)
+    if stale:
+        raise SystemExit(f"{cfg.service_name}: config.py classifies errors the model lacks: {sorted(stale)}")
+    categories = sorted(set(cfg.error_categories.values()))
+    full = svc.model["metadata"]["serviceFullName"]
+    lines = [
+        header(svc),
+        f'"""One exception class per documented error of {full}.',
+        "",
+        "Each derives from :class:`" + cfg.base_error + "` and from a category base of",
+        ":mod:`aws_vision_async.errors`, so ``except ThrottlingError`` catches throttling",
+        "from either service.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from collections.abc import Mapping",
+        "from typing import Final",
+        "",
+        f"from ..errors import {', '.join([*categories, 'ServiceError'])}",
+        "",
+        "__all__ = [",
+        *[f"    {n!r}," for n in sorted(["ERRORS", cfg.base_error, *codes])],
+        "]",
+        "",
+        "",
+        f"class {cfg.base_error}(ServiceError):",
+        f'    """Base of every {full} error; raised as is for an error code the SDK does not know."""',
+        "",
+    ]
+    for code in codes:
+        category = cfg.error_categories[code]
+        doc = _sentences(_first_paragraph(svc.shape_doc(code)), 2) or f"The service's ``{code}`` error."
+        retry = " Retried when the operation documents it." if category in RETRYABLE_CATEGORIES else ""
+        status = svc.shapes[code].get("error", {}).get("httpStatusCode")
+        suffix = f" HTTP {status}." if status else ""
+        lines.append("")
+        lines.append(f"class {code}({cfg.base_error}, {category}):")
+        wrapped = _wrap(doc + suffix + retry, "    ", 96)
+        wrapped[0] = '    """' + wrapped[0].lstrip()
+        wrapped[-1] += '"""'
+        lines.extend(wrapped)
+        lines.append("")
+    lines.append("")
+    lines.append(f"ERRORS: Final[Mapping[str, type[{cfg.base_error}]]] = {{")
+    lines.extend(f"    {code!r}: {code}," for code in codes)
+    lines.append("}")
+    lines.append('"""Every documented error code, mapped to its class."""')
+    return "\n".join(lines) + "\n"
+
+
+# -- _operations.py and client.py ------------------------------------------------------------------
+
+
+@dataclass
+class Op:
+    name: str
+    method: str
+    input: str
+    output: str
+    errors: list[str]
+    retryable: list[str]
+    token_member: str | None
+    safe: bool
+    paginator: dict[str, Any] | None
+
+
+def operations(svc: Service) -> list[Op]:
+    cfg = svc.config
+    out: list[Op] = []
+    for name in sorted(svc.operations):
+        spec = svc.operations[name]
+        inp = spec["input"]["shape"]
+        errors = sorted({e["shape"] for e in spec.get("errors", [])})
+        retryable = [e for e in errors if cfg.error_categories[e] in RETRYABLE_CATEGORIES]
+        token = next(
+            (m for m, ms in svc.shapes[inp]["members"].items() if ms.get("idempotencyToken")),
+            None,
+        )
+        safe = bool(token) or bool(spec.get("idempotent")) or name.startswith(READ_ONLY_PREFIXES)
+        out.append(
+            Op(
+                name=name,
+                method=xform_name(name),
+                input=inp,
+                output=spec["output"]["shape"],
+                errors=errors,
+                retryable=retryable,
+                token_member=token,
+                safe=safe,
+                paginator=svc.paginators.get(name),
+            )
+        )
+    return out
+
+
+def _const(op: Op) -> str:
+    return xform_name(op.name).upper()
+
+
+def render_operations(svc: Service, ops: list[Op]) -> str:
+    cfg = svc.config
+    lines = [
+        header(svc),
+        f'"""How the call pipeline treats each {svc.model["metadata"]["serviceFullName"]} operation."""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    if cfg.data_path:
+        lines += ["from pathlib import Path", ""]
+    lines += [
+        "from .._core.operation import OperationSpec, PaginatorSpec, ServiceSpec",
+        "from . import errors as _errors",
+        "from . import models as _m",
+        "",
+        "SERVICE = ServiceSpec(",
+        f"    service_name={cfg.service_name!r},",
+        f"    base_error=_errors.{cfg.base_error},",
+        "    errors=_errors.ERRORS,",
+    ]
+    if cfg.data_path:
+        lines.append(f"    data_path=str(Path(__file__).resolve().parent / {cfg.data_path!r}),")
+    if cfg.deprecation:
+        lines.append(f"    deprecation={cfg.deprecation!r},")
+    lines += [")", ""]
+    for op in ops:
+        inp_members = svc.shapes[op.input]["members"]
+        lines.append(f"{_const(op)}: OperationSpec[_m.{op.input}, _m.{op.output}] = OperationSpec(")
+        lines.append(f"    name={op.name!r},")
+        lines.append(f"    method={op.method!r},")
+        lines.append(f"    request=_m.{op.input},")
+        lines.append(f"    response=_m.{op.output},")
+        lines.append(f"    errors=frozenset({_set(op.errors)}),")
+        lines.append(f"    retryable=frozenset({_set(op.retryable)}),")
+        if op.token_member:
+            lines.append(f"    token_field={field_name(op.token_member)!r},")
+        lines.append(f"    safe_to_retry={op.safe!r},")
+        if op.paginator:
+            p = op.paginator
+            assert p["input_token"] in inp_members
+            limit = p.get("limit_key")
+            lines.append("    paginator=PaginatorSpec(")
+            lines.append(f"        input_token={field_name(p['input_token'])!r},")
+            lines.append(f"        output_token={field_name(p['output_token'])!r},")
+            lines.append(f"        limit_key={field_name(limit) if limit else None!r},")
+            lines.append("    ),")
+        lines.append(")")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _set(items: list[str]) -> str:
+    if not items:
+        return ""
+    return "{" + ", ".join(repr(i) for i in items) + "}"
+
+
+def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
+    cfg = svc.config
+    full = svc.model["metadata"]["serviceFullName"]
+    methods: list[str] = []
+    helpers: list[str] = []
+    used_models: set[str] = set()
+    needs_datetime = False
+    for op in ops:
+        shape = svc.shapes[op.input]
+        required = set(shape.get("required", []))
+        params: list[str] = []
+        call_args: list[str] = []
+        arg_docs: list[str] = []
+        for member, spec in shape["members"].items():
+            fname = field_name(member)
+            ptype = writer.plain_type(spec["shape"])
+            needs_datetime |= "datetime" in ptype
+            used_models.update(re.findall(r"[A-Z][A-Za-z0-9]+", ptype))
+            if member in required:
+                params.append(f"{fname}: {ptype}")
+            else:
+                params.append(f"{fname}: {ptype} | None = None")
+            call_args.append(f"{fname}={fname}")
+            doc = _sentences(_text(svc.member_doc(op.input, member)), 1)
+            if member == op.token_member:
+                doc = (doc + " " if doc else "") + "Generated once per call when not given, and reused on every retry."
+            arg_docs.extend(_entry(fname, doc or "See the API reference."))
+        used_models.update({op.input, op.output})
+        # Required parameters first, then the optional ones.
+        params.sort(key=lambda p: "=" in p)
+        summary = _sentences(_first_paragraph(svc.op_doc(op.name)), 2) or f"Call ``{op.name}``."
+        doc: list[str] = _wrap(summary, "        ", 100)
+        doc[0] = '        """' + doc[0].lstrip()
+        if arg_docs:
+            doc += ["", "        Args:", *arg_docs]
+        doc.append("")
+        if op.paginator:
+            item_type, item_fn = paginator_items(svc, op, writer, helpers)
+            used_models.update(re.findall(r"[A-Z][A-Za-z0-9]+", item_type))
+            rtype = f"AsyncPaginator[{item_type}, {op.output}]"
+            doc += [
+                "        Returns:",
+                f"            A paginator: ``await`` it for one ``{op.output}``, or ``async for`` over",
+                f"            every ``{item_type}`` of every page.",
+            ]
+        else:
+            rtype = op.output
+            doc += ["        Returns:", f"            The ``{op.output}``."]
+        doc += ["", "        Raises:", *_entry("ValueError", "A parameter breaks the API's rules; nothing is sent.")]
+        for err in op.errors:
+            edoc = _sentences(_first_paragraph(svc.shape_doc(err)), 1) or "See the API reference."
+            doc += _entry(err, edoc)
+        doc.append('        """')
+        sig = ", ".join(["self", "*", *params]) if params else "self"
+        build = f"{op.input}.model_validate(drop_none({', '.join(call_args)}))" if call_args else f"{op.input}()"
+        if op.paginator:
+            methods.append(f"    def {op.method}({sig}) -> {rtype}:")
+            methods.extend(doc)
+            methods.append(f"        request = {build}")
+            methods.append(f"        return self._paginate(_ops.{_const(op)}, request, {item_fn})")
+        else:
+            methods.append(f"    async def {op.method}({sig}) -> {rtype}:")
+            methods.extend(doc)
+            methods.append(f"        request = {build}")
+            methods.append(f"        return await self._call(_ops.{_const(op)}, request)")
+        methods.append("")
+    known = set(svc.shapes) | {m for m, _ in svc.config.item_models.values()}
+    models = sorted(m for m in used_models if m in known)
+    head = [
+        header(svc),
+        f'"""The {full} client."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "from collections.abc import Iterable",
+    ]
+    if needs_datetime:
+        head.append("from datetime import datetime")
+    head += [
+        "from typing import ClassVar",
+        "",
+        "from .._core.client import BaseClient, drop_none",
+        "from .._core.operation import ServiceSpec",
+        "from .._core.pagination import AsyncPaginator",
+        "from . import _operations as _ops",
+        "from .models import (",
+        *[f"    {m}," for m in models],
+        ")",
+        "",
+        f'__all__ = ["{cfg.client_class}"]',
+        "",
+        "",
+        f"class {cfg.client_class}(BaseClient):",
+        f'    """An async client for {full}: one method per API operation.',
+        "",
+        "    Use it as an async context manager::",
+        "",
+        f'        async with {cfg.client_class}(region_name="us-east-1") as client:',
+        "            ...",
+        "",
+        "    Requests are validated before anything is sent; replies come back as models.",
+        "    Paginated operations return an :class:`~aws_vision_async.AsyncPaginator`.",
+    ]
+    if cfg.deprecation:
+        head += ["", *_wrap(f"Deprecated: {cfg.deprecation} Creating one emits a DeprecationWarning.", "    ", 96)]
+    head += [
+        '    """',
+        "",
+        "    _service: ClassVar[ServiceSpec] = _ops.SERVICE",
+        "",
+    ]
+    return "\n".join(head + methods + helpers).rstrip() + "\n"
+
+
+def _entry(name: str, text: str) -> list[str]:
+    """One Google-style ``name: text`` entry, continuation lines indented once more."""
+    return textwrap.wrap(
+        _escape(f"{name}: {text}"),
+        width=100,
+        initial_indent=" " * 12,
+        subsequent_indent=" " * 16,
+    )
+
+
+def paginator_items(svc: Service, op: Op, writer: ModelWriter, helpers: list[str]) -> tuple[str, str]:
+    """The item type of a paginated operation, and the helper that lists a page's items."""
+    assert op.paginator is not None
+    keys = op.paginator["result_key"]
+    out_members = svc.shapes[op.output]["members"]
+    fn = f"_{op.method}_items"
+    if isinstance(keys, str):
+        key = keys
+        elem = svc.shapes[out_members[key]["shape"]]["member"]["shape"]
+        item_type = writer.plain_type(elem)
+        helpers += [
+            "",
+            f"def {fn}(page: {op.output}) -> Iterable[{item_type}]:",
+            f"    return page.{field_name(key)} or ()",
+        ]
+        return item_type, fn
+    model_name, fields = svc.config.item_models[op.name]
+    arrays = [f"page.{field_name(k)} or []" for k in keys]
+    helpers += [
+        "",
+        f"def {fn}(page: {op.output}) -> Iterable[{model_name}]:",
+        f"    # {', '.join(keys)} are parallel arrays: item i of each belongs together.",
+        f"    columns = [{', '.join(arrays)}]",
+        "    count = max(len(c) for c in columns)",
+        "    for i in range(count):",
+        f"        yield {model_name}(",
+        *[f"            {fields[k]}=columns[{j}][i] if i < len(columns[{j}]) else None," for j, k in enumerate(keys)],
+        "        )",
+    ]
+    return model_name, fn
+
+
+def render_init(svc: Service) -> str:
+    cfg = svc.config
+    full = svc.model["metadata"]["serviceFullName"]
+    return "\n".join(
+        [
+            header(svc),
+            f'"""{full}: the client, its models (``.models``) and its errors (``.errors``)."""',
+            "",
+            "from __future__ import annotations",
+            "",
+            "from . import errors, models",
+            f"from .client import {cfg.client_class}",
+            "",
+            f'__all__ = ["{cfg.client_class}", "errors", "models"]',
+            "",
+        ]
+    )
+
+
+def render_service(config: ServiceConfig) -> dict[str, str]:
+    """Every generated file of one service, by its path relative to the package dir."""
+    svc = load_service(config)
+    writer = ModelWriter(svc)
+    models = writer.render()
+    ops = operations(svc)
+    base = f"{config.package}/"
+    return {
+        base + "__init__.py": render_init(svc),
+        base + "models.py": models,
+        base + "errors.py": render_errors(svc),
+        base + "_operations.py": render_operations(svc, ops),
+        base + "client.py": render_client(svc, ops, writer),
+    }
+
+
+def render_all() -> dict[str, str]:
+    files: dict[str, str] = {}
+    for config in SERVICES:
+        files.update(render_service(config))
+    return {rel: polish(rel, text) for rel, text in files.items()}
+
+
+def polish(rel: str, text: str) -> str:
+    """Sort imports and format as the repository's ruff settings say, so output is lint-clean."""
+    name = str(PACKAGE_DIR / rel)
+    for args in (["check", "--select", "I", "--fix-only", "--exit-zero"], ["format"]):
+        text = subprocess.run(
+            [sys.executable, "-m", "ruff", *args, "--quiet", "--stdin-filename", name, "-"],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        ).stdout
+    return text
+
+
+def write(target: Path) -> list[Path]:
+    written: list[Path] = []
+    for rel, text in render_all().items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        written.append(path)
+    return written
