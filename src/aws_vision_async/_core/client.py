@@ -26,7 +26,7 @@ from ..errors import (
     ThrottlingError,
 )
 from ..retry import RetryPolicy
-from . import fastparse
+from . import fastparse, redact
 from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
 from .model import validate_response_json, validate_response_obj
 from .operation import OperationSpec, ServiceSpec
@@ -156,6 +156,7 @@ class BaseClient:
         return self._client
 
     def _adopt(self, client: Any) -> None:
+        redact.protect(self._secret_key.value, self._session_token.value)
         client.meta.events.register_first("needs-retry", _never_retry, unique_id="aws-vision-async-no-retry")
         fastparse.install(client)
         self._client = client

@@ -1,0 +1,58 @@
+"""A local endpoint for Rekognition and Lookout for Vision: try the SDK and test with no AWS account.
+
+Three ways to start it:
+
+* ``python -m aws_vision_async.emulator --port 4566 --sample`` (see ``--help``);
+* ``async with running(sample=True) as url:`` in a program, or
+  ``async with Emulator(...) as emulator:`` to also reach its state and faults;
+* the ``vision_emulator`` pytest fixture, after adding
+  ``pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]`` to a conftest.
+
+What it emulates, with state: Rekognition CreateProject, DescribeProjects,
+DeleteProject, CreateDataset, UpdateDatasetEntries, ListDatasetEntries,
+ListDatasetLabels, CreateCollection, DeleteCollection, DescribeCollection,
+ListCollections; Lookout for Vision CreateProject, DescribeProject,
+ListProjects, DeleteProject, CreateDataset, ListDatasetEntries,
+UpdateDatasetEntries. Every other operation is decoded and validated, then
+answered with a ``NotImplementedException`` (HTTP 501).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from ._faults import FaultPlan, Faults
+from ._sample import SampleData
+from ._server import Emulator
+from ._services import IDEMPOTENCY_WINDOW, MAX_RESULTS, State
+
+__all__ = [
+    "EMULATOR_CREDENTIALS",
+    "IDEMPOTENCY_WINDOW",
+    "MAX_RESULTS",
+    "Emulator",
+    "FaultPlan",
+    "Faults",
+    "SampleData",
+    "State",
+    "running",
+]
+
+#: Credentials for clients of the emulator: it checks none, but botocore signs.
+EMULATOR_CREDENTIALS = {"aws_access_key_id": "emulator", "aws_secret_access_key": "emulator"}
+
+
+@asynccontextmanager
+async def running(**kwargs: Any) -> AsyncGenerator[str, None]:
+    """Start an emulator in-process on a free port and yield its endpoint URL.
+
+    Args:
+        kwargs: As for :class:`Emulator` (``sample``, ``faults``, ``seed``, ...).
+
+    Yields:
+        The endpoint URL, such as ``http://127.0.0.1:38123``.
+    """
+    async with Emulator(**kwargs) as emulator:
+        yield emulator.url

@@ -1,0 +1,67 @@
+"""``python -m aws_vision_async.emulator``: serve the emulator until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+
+from ._faults import Faults
+from ._sample import SampleData
+from ._server import Emulator
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m aws_vision_async.emulator",
+        description="A local Rekognition and Lookout for Vision endpoint. Point clients at the printed URL.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=4566, help="port (default: 4566; 0 picks a free one)")
+    parser.add_argument("--region", default="us-east-1", help="Region used in ARNs (default: us-east-1)")
+    parser.add_argument("--sample", action="store_true", help="start with sample projects, datasets, collections")
+    parser.add_argument("--sample-projects", type=int, default=SampleData.projects, metavar="N")
+    parser.add_argument("--sample-entries", type=int, default=SampleData.entries, metavar="N")
+    parser.add_argument("--sample-collections", type=int, default=SampleData.collections, metavar="N")
+    parser.add_argument(
+        "--faults",
+        action="append",
+        default=[],
+        metavar="OP:NAME=VALUE,...",
+        help="inject faults, e.g. 'CreateProject:throttle=0.2,commit_then_fail=0.3' or '*:latency=0.05'; "
+        "names: throttle, server_error, drop, commit_then_fail (probabilities), latency (seconds). Repeatable.",
+    )
+    parser.add_argument("--seed", type=int, default=None, help="seed of the fault draws, for reproducible runs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line.
+
+    Returns:
+        The exit status.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        faults = dict(Faults.parse(text) for text in args.faults)
+    except ValueError as exc:
+        parser.error(str(exc))
+    sample = (
+        SampleData(projects=args.sample_projects, entries=args.sample_entries, collections=args.sample_collections)
+        if args.sample
+        else False
+    )
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    emulator = Emulator(
+        host=args.host, port=args.port, sample=sample, faults=faults, seed=args.seed, region=args.region
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(emulator.serve())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

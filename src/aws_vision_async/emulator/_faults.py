@@ -1,0 +1,124 @@
+"""Fault injection: throttling, server errors, latency, dropped connections, commit-then-fail."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Literal
+
+__all__ = ["FaultPlan", "Faults"]
+
+Fault = Literal["throttle", "server_error", "drop", "commit_then_fail"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Faults:
+    """What can go wrong with one operation's requests, as probabilities per request.
+
+    At most one fault is drawn per request, so the probabilities must not add
+    up to more than 1. Latency is added to every reply, faulty or not.
+
+    Attributes:
+        throttle: Reply with the service's throttling error, doing no work
+            (Rekognition: ``ThrottlingException``, HTTP 400; Lookout for
+            Vision: ``ThrottlingException``, HTTP 429 with ``Retry-After``).
+        server_error: Reply with the service's internal error (HTTP 500),
+            doing no work.
+        drop: Close the connection without a reply, doing no work.
+        commit_then_fail: Do the work, then reply with the internal error.
+        latency: Seconds to wait before every reply.
+    """
+
+    throttle: float = 0.0
+    server_error: float = 0.0
+    drop: float = 0.0
+    commit_then_fail: float = 0.0
+    latency: float = 0.0
+
+    def __post_init__(self) -> None:
+        probabilities = [self.throttle, self.server_error, self.drop, self.commit_then_fail]
+        if any(not 0.0 <= p <= 1.0 for p in probabilities):
+            raise ValueError("fault probabilities must be between 0 and 1")
+        if sum(probabilities) > 1.0 + 1e-9:
+            raise ValueError("fault probabilities must not add up to more than 1")
+        if self.latency < 0:
+            raise ValueError("latency must not be negative")
+
+    @classmethod
+    def parse(cls, text: str) -> tuple[str, Faults]:
+        """Parse ``"Operation:name=value,..."`` (``*`` for every operation).
+
+        Example: ``"CreateProject:commit_then_fail=0.3,throttle=0.2"``.
+
+        Returns:
+            The operation name and its faults.
+
+        Raises:
+            ValueError: The text is not of that form.
+        """
+        operation, sep, settings = text.partition(":")
+        if not sep or not operation.strip():
+            raise ValueError(f"expected 'Operation:name=value,...', got {text!r}")
+        known = {f.name for f in fields(cls)}
+        values: dict[str, float] = {}
+        for item in filter(None, (s.strip() for s in settings.split(","))):
+            name, eq, value = item.partition("=")
+            if not eq or name.strip() not in known:
+                raise ValueError(f"unknown fault setting {item!r}; known: {', '.join(sorted(known))}")
+            values[name.strip()] = float(value)
+        return operation.strip(), cls(**values)
+
+
+class FaultPlan:
+    """The faults of every operation, drawn from one seeded random generator."""
+
+    def __init__(self, faults: Mapping[str, Faults] | None = None, seed: int | None = None) -> None:
+        self._faults = dict(faults or {})
+        self._random = random.Random(seed)  # noqa: S311 - reproducible chaos, not cryptography
+        self._lock = threading.Lock()
+
+    def set(self, operation: str, faults: Faults | None) -> None:
+        """Set (or with ``None`` clear) the faults of ``operation``.
+
+        Args:
+            operation: ``"CreateProject"`` (either service), ``"lookoutvision:CreateProject"``
+                (one service), or ``"*"`` (every operation without faults of its own).
+            faults: The faults, or ``None`` to remove them.
+        """
+        with self._lock:
+            if faults is None:
+                self._faults.pop(operation, None)
+            else:
+                self._faults[operation] = faults
+
+    def clear(self) -> None:
+        """Remove every fault."""
+        with self._lock:
+            self._faults.clear()
+
+    def reseed(self, seed: int | None) -> None:
+        """Restart the random sequence."""
+        with self._lock:
+            self._random.seed(seed)
+
+    def draw(self, *keys: str) -> tuple[Fault | None, float]:
+        """Draw the fault (or none) for one request, and the latency to add.
+
+        Args:
+            keys: The names the operation's faults may be set under, most
+                specific first (``"lookoutvision:CreateProject"``, ``"CreateProject"``);
+                ``"*"`` is tried last.
+        """
+        with self._lock:
+            faults = next((self._faults[k] for k in (*keys, "*") if k in self._faults), None)
+            if faults is None:
+                return None, 0.0
+            roll = self._random.random()
+        for name in ("throttle", "server_error", "drop", "commit_then_fail"):
+            chance: float = getattr(faults, name)
+            if roll < chance:
+                return name, faults.latency
+            roll -= chance
+        return None, faults.latency
