@@ -11,6 +11,9 @@ from aws_vision_async import LookoutVisionClient, RekognitionClient, RetryPolicy
 
 from .fakeaws import FakeAws, serve
 
+# The emulator's fixtures (vision_emulator, vision_emulator_url), as users get them.
+pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]
+
 ACCESS_KEY = "AKIDFAKEACCESSKEY"
 SECRET_KEY = "fake/Secret+Key/value/NEVER/SHOWN"
 SESSION_TOKEN = "FakeSessionTokenNeverShown"

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from collections.abc import Callable, Iterable
 from contextlib import AsyncExitStack
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 import anyio
 import botocore.exceptions as bce
 from aiobotocore.config import AioConfig
+from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from pydantic import BaseModel
 from tenacity import AsyncRetrying, RetryCallState, stop_never
@@ -84,6 +86,7 @@ class BaseClient:
         config: AioConfig | None = None,
         session: AioSession | None = None,
         client: Any = None,
+        http_backend: Literal["auto", "aiohttp", "httpx"] = "auto",
     ) -> None:
         """Describe the client; the connection opens in ``async with``.
 
@@ -104,6 +107,9 @@ class BaseClient:
             session: An aiobotocore session to create the client from.
             client: An open aiobotocore client to use as it is. The caller
                 keeps ownership: it is not closed on exit.
+            http_backend: aiobotocore's HTTP layer: ``"aiohttp"`` (asyncio
+                only), ``"httpx"`` (asyncio and trio), or ``"auto"``: httpx when
+                the client is opened under trio, aiohttp otherwise.
         """
         spec = self._service
         if spec.deprecation:
@@ -122,6 +128,9 @@ class BaseClient:
         self._config = config
         self._session = session
         self._given_client = client
+        if http_backend not in ("auto", "aiohttp", "httpx"):
+            raise ValueError(f"http_backend must be 'auto', 'aiohttp' or 'httpx', not {http_backend!r}")
+        self._http_backend = http_backend
         self._client: Any = None
         self._stack: AsyncExitStack | None = None
         self._budget = RetryBudget()
@@ -167,14 +176,24 @@ class BaseClient:
                 raise RuntimeError(f"{type(self).__name__} is open already")
             return self
         spec = self._service
+        use_httpx = self._http_backend == "httpx" or (self._http_backend == "auto" and _running_under_trio())
         # botocore is untyped: keep what comes from it as Any, here only.
-        session: Any = self._session or AioSession(profile=self._profile_name)
+        session: Any = self._session
+        if session is None:
+            session = AioSession(profile=self._profile_name)
+            if use_httpx:
+                # aiobotocore picks its async primitives (asyncio or anyio) from
+                # the session's default client config.
+                session.set_default_client_config(AioConfig(http_session_cls=HttpxSession))
         if spec.data_path is not None:
             # Lookout for Vision's model is no longer in botocore: add ours.
             paths: list[str] = session.get_component("data_loader").search_paths
             if spec.data_path not in paths:
                 paths.insert(0, spec.data_path)
-        ours = AioConfig(retries={"total_max_attempts": 1, "mode": "standard"})
+        ours = AioConfig(
+            retries={"total_max_attempts": 1, "mode": "standard"},
+            **({"http_session_cls": HttpxSession} if use_httpx else {}),
+        )
         user_config: Any = self._config
         config: AioConfig = user_config.merge(ours) if user_config is not None else ours
         stack = AsyncExitStack()
@@ -346,6 +365,17 @@ class BaseClient:
             operation_name=op.name,
             retry_after=_retry_after(headers.get("retry-after")),
         )
+
+
+def _running_under_trio() -> bool:
+    trio: Any = sys.modules.get("trio")
+    if trio is None:
+        return False
+    try:
+        trio.lowlevel.current_task()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _retry_after(value: str | None) -> float | None:
