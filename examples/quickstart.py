@@ -1,0 +1,72 @@
+"""Quickstart: the SDK against the embedded emulator, with no AWS account.
+
+Run it with ``python3 -m uv run --locked --no-dev python examples/quickstart.py``.
+It starts the emulator in-process with sample data and, through the public API
+only, creates a Lookout for Vision project, iterates Rekognition projects,
+streams a dataset's entries, lists collections and catches a typed error.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import anyio
+
+from aws_vision_async import LookoutVisionClient, NotFoundError, RekognitionClient
+from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator
+from aws_vision_async.rekognition.errors import ResourceNotFoundException
+
+
+async def main() -> None:
+    async with Emulator(sample=True) as emulator:
+        print(f"emulator listening on {emulator.url}")
+        # Explicit credentials and region: nothing of yours is read.
+        settings = {"endpoint_url": emulator.url, "region_name": "us-east-1", **EMULATOR_CREDENTIALS}
+
+        # Lookout for Vision reached end of support on 2025-10-31; the client says so once.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DeprecationWarning)
+            lfv = LookoutVisionClient(**settings)
+        print(f"note: {caught[0].message}" if caught else "")
+        async with lfv:
+            # No client_token given: one is generated and reused on every retry.
+            created = await lfv.create_project(project_name="widgets")
+            print(f"created Lookout for Vision project {created.project_metadata.project_arn}")
+
+        async with RekognitionClient(**settings) as rek:
+            print("Rekognition Custom Labels projects:")
+            first_train_dataset = None
+            async for project in rek.describe_projects(features=["CUSTOM_LABELS"]):
+                print(
+                    f"  {project.project_arn}  {project.status}  created {project.creation_timestamp:%Y-%m-%d %H:%M}Z"
+                )
+                for dataset in project.datasets or []:
+                    if dataset.dataset_type == "TRAIN" and first_train_dataset is None:
+                        first_train_dataset = dataset.dataset_arn
+
+            if first_train_dataset is None:
+                raise SystemExit("no TRAIN dataset found")
+            print(f"entries of {first_train_dataset} that have errors:")
+            shown = 0
+            async for line in rek.list_dataset_entries(dataset_arn=first_train_dataset, has_errors=True):
+                entry = json.loads(line)
+                if shown < 3:
+                    print(f"  {entry['source-ref']}")
+                shown += 1
+            print(f"  ... {shown} in all")
+
+            print("face collections:")
+            async for collection in rek.list_collections():
+                print(f"  {collection.collection_id} (face model {collection.face_model_version})")
+
+            try:
+                await rek.describe_collection(collection_id="no-such-collection")
+            except ResourceNotFoundException as exc:
+                # Also catchable across services as the category NotFoundError.
+                category = "NotFoundError" if isinstance(exc, NotFoundError) else "?"
+                print(f"caught {type(exc).__name__} ({category}): {exc.message} (HTTP {exc.status_code})")
+
+
+if __name__ == "__main__":
+    anyio.run(main)

@@ -1,0 +1,77 @@
+"""Every example runs, as a user runs it, against the emulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aws_vision_async.emulator import Emulator, SampleData
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run(script: str, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_quickstart_walks_through_every_step() -> None:
+    out = run("quickstart.py")
+    assert "emulator listening on http://127.0.0.1:" in out
+    assert "end of support on 2025-10-31" in out
+    assert "created Lookout for Vision project arn:aws:lookoutvision:us-east-1:123456789012:project/widgets" in out
+    assert out.count("project/sample-project-") >= 3
+    assert "that have errors:" in out
+    assert "s3://sample-vision-bucket/" in out
+    assert "sample-collection-1 (face model 7.0)" in out
+    assert "caught ResourceNotFoundException (NotFoundError): collection no-such-collection not found" in out
+
+
+def test_concurrent_projects_counts_every_dataset() -> None:
+    out = run("concurrent_projects.py", "--limit", "3")
+    # 12 projects, each with a TRAIN dataset of 150 entries and a TEST dataset of 30.
+    assert out.strip().splitlines()[-1] == "24 datasets, 2160 entries"
+
+
+def test_concurrent_projects_against_a_given_endpoint() -> None:
+    with_data = Emulator(sample=SampleData(projects=2, entries=10, collections=0))
+    url = with_data.start()
+    try:
+        out = run("concurrent_projects.py", "--endpoint-url", url)
+    finally:
+        with_data.stop()
+    assert out.strip().splitlines()[-1] == "4 datasets, 24 entries"
+
+
+def test_trio_quickstart_runs_under_trio() -> None:
+    out = run("trio_quickstart.py")
+    assert out.count("project arn:aws:rekognition:") == 3
+    for n in range(3):
+        assert f"collection trio-collection-{n} (face model 7.0)" in out
+
+
+@pytest.mark.parametrize("has_errors", [False, True])
+def test_export_dataset_writes_json_lines(tmp_path: Path, has_errors: bool) -> None:
+    out_file = tmp_path / "entries.jsonl"
+    out = run("export_dataset.py", str(out_file), *(["--has-errors"] if has_errors else []))
+    lines = out_file.read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert all(isinstance(e["source-ref"], str) for e in entries)
+    assert len({e["source-ref"] for e in entries}) == len(entries)
+    if has_errors:
+        assert 0 < len(entries) < 250
+        assert all("errors" in json.dumps(e) for e in entries)
+    else:
+        assert len(entries) == 250  # the sample TRAIN dataset
+    assert f"wrote {len(entries)} entries" in out
