@@ -50,10 +50,16 @@ def _project(i: int) -> dict[str, Any]:
 def _entry(i: int) -> str:
     line = {
         "source-ref": f"s3://bench-bucket/images/img-{i:07d}.jpg",
-        "bench-labels": {"image_size": [{"width": 640, "height": 480, "depth": 3}], "annotations": [
-            {"class_id": 0, "left": 10, "top": 20, "width": 100, "height": 80}]},
-        "bench-labels-metadata": {"class-map": {"0": "widget"}, "type": "groundtruth/object-detection",
-                                  "human-annotated": "yes", "creation-date": "2023-11-14T22:13:20.000"},
+        "bench-labels": {
+            "image_size": [{"width": 640, "height": 480, "depth": 3}],
+            "annotations": [{"class_id": 0, "left": 10, "top": 20, "width": 100, "height": 80}],
+        },
+        "bench-labels-metadata": {
+            "class-map": {"0": "widget"},
+            "type": "groundtruth/object-detection",
+            "human-annotated": "yes",
+            "creation-date": "2023-11-14T22:13:20.000",
+        },
     }
     return json.dumps(line, separators=(",", ":"))
 
@@ -140,7 +146,10 @@ async def _run(url: str, pages: int, rounds: int) -> None:
             assert n == pages * PER_PAGE, n
             raw_times.append(t)
         sdk, raw = statistics.median(sdk_times), statistics.median(raw_times)
-        print(f"{name:20s} sdk {sdk * 1000:8.1f} ms   raw aiobotocore {raw * 1000:8.1f} ms   ratio sdk/raw {sdk / raw:.2f}")
+        print(
+            f"{name:20s} sdk {sdk * 1000:8.1f} ms   raw aiobotocore {raw * 1000:8.1f} ms"
+            f"   ratio sdk/raw {sdk / raw:.2f}"
+        )
 
 
 def main() -> None:

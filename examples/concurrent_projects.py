@@ -8,7 +8,7 @@ For every Rekognition project, count the entries of each dataset, at most
 from __future__ import annotations
 
 import argparse
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
 import anyio
@@ -18,7 +18,7 @@ from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, SampleData
 
 
 @asynccontextmanager
-async def endpoint(url: str | None) -> AsyncIterator[str]:
+async def endpoint(url: str | None) -> AsyncGenerator[str, None]:
     """Yield ``url``, or the URL of an emulator started with 12 sample projects."""
     if url:
         yield url
@@ -69,7 +69,7 @@ async def main(url: str | None, limit: int) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--endpoint-url", default=None)
     parser.add_argument("--limit", type=int, default=4, help="requests in flight at most")
     args = parser.parse_args()

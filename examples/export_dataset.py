@@ -47,7 +47,7 @@ async def main(out: Path, dataset_arn: str | None, url: str | None, has_errors: 
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--dataset-arn", default=None)
     parser.add_argument("--endpoint-url", default=None)

@@ -22,19 +22,18 @@ async def main() -> None:
     async with Emulator(sample=True) as emulator:
         print(f"emulator listening on {emulator.url}")
         # Explicit credentials and region: nothing of yours is read.
-        settings = {"endpoint_url": emulator.url, "region_name": "us-east-1", **EMULATOR_CREDENTIALS}
-
         # Lookout for Vision reached end of support on 2025-10-31; the client says so once.
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DeprecationWarning)
-            lfv = LookoutVisionClient(**settings)
+            lfv = LookoutVisionClient(endpoint_url=emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS)
         print(f"note: {caught[0].message}" if caught else "")
         async with lfv:
             # No client_token given: one is generated and reused on every retry.
             created = await lfv.create_project(project_name="widgets")
-            print(f"created Lookout for Vision project {created.project_metadata.project_arn}")
+            metadata = created.project_metadata
+            print(f"created Lookout for Vision project {metadata.project_arn if metadata else '?'}")
 
-        async with RekognitionClient(**settings) as rek:
+        async with RekognitionClient(endpoint_url=emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS) as rek:
             print("Rekognition Custom Labels projects:")
             first_train_dataset = None
             async for project in rek.describe_projects(features=["CUSTOM_LABELS"]):
@@ -63,9 +62,13 @@ async def main() -> None:
             try:
                 await rek.describe_collection(collection_id="no-such-collection")
             except ResourceNotFoundException as exc:
-                # Also catchable across services as the category NotFoundError.
-                category = "NotFoundError" if isinstance(exc, NotFoundError) else "?"
-                print(f"caught {type(exc).__name__} ({category}): {exc.message} (HTTP {exc.status_code})")
+                print(f"caught {type(exc).__name__}: {exc.message} (HTTP {exc.status_code})")
+
+            # The category bases catch a kind of failure across both services.
+            try:
+                await rek.delete_collection(collection_id="no-such-collection")
+            except NotFoundError as exc:
+                print(f"caught a NotFoundError from {exc.operation_name}: {exc.code}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ Under trio the clients use aiobotocore's httpx backend automatically.
 
 from __future__ import annotations
 
+from functools import partial
+
 import trio
 
 from aws_vision_async import RekognitionClient
@@ -18,7 +20,7 @@ async def main() -> None:
     ):
         async with trio.open_nursery() as nursery:
             for n in range(3):
-                nursery.start_soon(lambda n=n: rek.create_collection(collection_id=f"trio-collection-{n}"))
+                nursery.start_soon(partial(rek.create_collection, collection_id=f"trio-collection-{n}"))
         async for project in rek.describe_projects():
             print(f"project {project.project_arn}")
         async for collection in rek.list_collections():

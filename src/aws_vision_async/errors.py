@@ -1,7 +1,7 @@
 """The exceptions of aws-vision-async.
 
-Every exception the SDK raises derives from :class:`AwsVisionError`. A reply
-from a service that reports a failure becomes a :class:`ServiceError`; each
+Every exception the SDK raises derives from ``AwsVisionError``. A reply
+from a service that reports a failure becomes a ``ServiceError``; each
 documented error code of each service has its own class (in
 ``aws_vision_async.rekognition.errors`` and
 ``aws_vision_async.lookoutvision.errors``) that also derives from one

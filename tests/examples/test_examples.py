@@ -35,7 +35,8 @@ def test_quickstart_walks_through_every_step() -> None:
     assert "that have errors:" in out
     assert "s3://sample-vision-bucket/" in out
     assert "sample-collection-1 (face model 7.0)" in out
-    assert "caught ResourceNotFoundException (NotFoundError): collection no-such-collection not found" in out
+    assert "caught ResourceNotFoundException: collection no-such-collection not found (HTTP 400)" in out
+    assert "caught a NotFoundError from DeleteCollection: ResourceNotFoundException" in out
 
 
 def test_concurrent_projects_counts_every_dataset() -> None:

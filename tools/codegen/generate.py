@@ -57,6 +57,7 @@ def _text(doc: str | None) -> str:
         return ""
     doc = re.sub(r"<[^>]+>", " ", doc)
     doc = html.unescape(doc)
+    doc = re.sub(r"\s\*\*(?=\s|$)", " ", doc)  # stray Markdown bold markers in some AWS docs
     return re.sub(r"\s+", " ", doc).strip()
 
 
@@ -446,8 +447,8 @@ def render_errors(svc: Service) -> str:
         header(svc),
         f'"""One exception class per documented error of {full}.',
         "",
-        "Each derives from :class:`" + cfg.base_error + "` and from a category base of",
-        ":mod:`aws_vision_async.errors`, so ``except ThrottlingError`` catches throttling",
+        "Each derives from ``" + cfg.base_error + "`` and from a category base of",
+        "``aws_vision_async.errors``, so ``except ThrottlingError`` catches throttling",
         "from either service.",
         '"""',
         "",
@@ -696,7 +697,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "            ...",
         "",
         "    Requests are validated before anything is sent; replies come back as models.",
-        "    Paginated operations return an :class:`~aws_vision_async.AsyncPaginator`.",
+        "    Paginated operations return an ``aws_vision_async.AsyncPaginator``.",
     ]
     if cfg.deprecation:
         head += ["", *_wrap(f"Deprecated: {cfg.deprecation} Creating one emits a DeprecationWarning.", "    ", 96)]

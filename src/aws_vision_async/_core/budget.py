@@ -13,9 +13,9 @@ NO_RETRY_INCREMENT: Final = 1
 class RetryBudget:
     """Tokens that retries spend and successes give back.
 
-    A retry costs :data:`RETRY_COST` tokens (:data:`TIMEOUT_RETRY_COST` after a
+    A retry costs ``RETRY_COST`` tokens (``TIMEOUT_RETRY_COST`` after a
     timeout). A call that succeeds gives back what its last retry cost, or
-    :data:`NO_RETRY_INCREMENT` if it needed none. When a retry cannot be paid
+    ``NO_RETRY_INCREMENT`` if it needed none. When a retry cannot be paid
     for, the failure is raised at once.
     """
 

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal, TypeVar
 import anyio
 import botocore.exceptions as bce
 from aiobotocore.config import AioConfig
+from aiobotocore.httpsession import AIOHTTPSession
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from pydantic import BaseModel
@@ -47,13 +48,6 @@ ItemT = TypeVar("ItemT")
 def drop_none(**params: Any) -> dict[str, Any]:
     """Keep the parameters a caller passed; ``None`` means "not given"."""
     return {k: v for k, v in params.items() if v is not None}
-
-
-def _never_retry(**_: Any) -> bool:
-    # Registered first on botocore's needs-retry event: botocore takes the
-    # first answer that is not None, so its own retry handlers never fire and
-    # ours stays the only retry layer, even on a client the caller built.
-    return False
 
 
 class _Secret:
@@ -166,7 +160,6 @@ class BaseClient:
 
     def _adopt(self, client: Any) -> None:
         redact.protect(self._secret_key.value, self._session_token.value)
-        client.meta.events.register_first("needs-retry", _never_retry, unique_id="aws-vision-async-no-retry")
         fastparse.install(client)
         self._client = client
 
@@ -186,13 +179,10 @@ class BaseClient:
                 # the session's default client config.
                 session.set_default_client_config(AioConfig(http_session_cls=HttpxSession))
         if spec.data_path is not None:
-            # Lookout for Vision's model is no longer in botocore: add ours.
-            paths: list[str] = session.get_component("data_loader").search_paths
-            if spec.data_path not in paths:
-                paths.insert(0, spec.data_path)
+            _add_data_path(session, spec.data_path)
         ours = AioConfig(
             retries={"total_max_attempts": 1, "mode": "standard"},
-            **({"http_session_cls": HttpxSession} if use_httpx else {}),
+            http_session_cls=HttpxSession if use_httpx else _NoReplayAIOHTTPSession,
         )
         user_config: Any = self._config
         config: AioConfig = user_config.merge(ours) if user_config is not None else ours
@@ -335,16 +325,21 @@ class BaseClient:
         client = self._client
         if client is None:
             raise RuntimeError(f"{type(self).__name__} was closed during the call")
+        marker = fastparse.IN_SDK_CALL.set(True)
         try:
             parsed: dict[str, Any] = await getattr(client, op.method)(**params)
         except bce.ClientError as exc:
-            raise self._service_error(op, exc) from exc
+            # Not chained: the typed error carries all of it, and botocore's
+            # message may quote the signed request (session token included).
+            raise self._service_error(op, exc) from None
         except (bce.ConnectTimeoutError, bce.EndpointConnectionError) as exc:
             raise ConnectError(f"{op.name}: could not connect: {exc}", operation_name=op.name) from exc
         except bce.ReadTimeoutError as exc:
             raise ReadTimeoutError(f"{op.name}: no reply in time: {exc}", operation_name=op.name) from exc
         except bce.HTTPClientError as exc:
             raise ConnectionLostError(f"{op.name}: connection lost: {exc}", operation_name=op.name) from exc
+        finally:
+            fastparse.IN_SDK_CALL.reset(marker)
         raw = parsed.get(fastparse.RAW_BODY)
         if raw is not None:
             return validate_response_json(op.response, raw)
@@ -358,13 +353,43 @@ class BaseClient:
         code = str(error.get("Code") or "")
         cls = self._service.errors.get(code, self._service.base_error)
         return cls(
-            str(error.get("Message") or error.get("message") or ""),
+            # A service may quote the signed request back (signature mismatch
+            # replies do), session token included.
+            redact.scrub(str(error.get("Message") or error.get("message") or "")),
             code=code,
             status_code=int(meta.get("HTTPStatusCode") or 0),
             request_id=meta.get("RequestId") or headers.get("x-amzn-requestid"),
             operation_name=op.name,
             retry_after=_retry_after(headers.get("retry-after")),
         )
+
+
+class _NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotocore is untyped
+    """aiobotocore's aiohttp session, without aiohttp's silent resend.
+
+    aiohttp sends an idempotent request (GET, PUT, DELETE) a second time when a
+    pooled connection turns out to be closed. That hidden attempt would break
+    "max_attempts=N means N requests at most"; the SDK's retry layer decides.
+    """
+
+    async def _get_session(self, proxy_url: Any) -> Any:
+        session = await super()._get_session(proxy_url)  # pyright: ignore[reportUnknownMemberType]
+        session._retry_connection = False  # pyright: ignore[reportPrivateUsage]  # aiohttp's switch for that resend
+        return session
+
+
+def _add_data_path(session: Any, path: str) -> None:
+    # Lookout for Vision's model is no longer in botocore: add the shipped one.
+    loader = session.get_component("data_loader")
+    paths: list[str] = loader.search_paths
+    if path in paths:
+        return
+    paths.insert(0, path)
+    # The loader memoizes what it found on the old paths (a session shared with
+    # a client opened before may have listed the services already): forget it.
+    cache = getattr(loader, "_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
 
 
 def _running_under_trio() -> bool:

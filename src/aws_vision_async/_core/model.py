@@ -22,26 +22,27 @@ __all__ = [
     "validate_response_obj",
 ]
 
-_COMMON = ConfigDict(
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=False,
-    # Hundreds of shapes: build each validator on first use, not at import.
-    defer_build=True,
-    protected_namespaces=(),
-    # Blobs travel base64-encoded in JSON, raw in Python.
-    val_json_bytes="base64",
-    ser_json_bytes="base64",
-    # AWS JSON timestamps are epoch seconds; never guess milliseconds.
-    val_temporal_unit="seconds",
-    regex_engine="rust-regex",
-)
-
 
 class Shape(BaseModel):
     """Base of every generated model."""
 
-    model_config = _COMMON
+    # Written out inline so that mypy's pydantic plugin reads it (validate_by_name).
+    model_config = ConfigDict(
+        validate_by_name=True,
+        validate_by_alias=True,
+        # Errors name the Python field (max_results), even for input given by wire name.
+        loc_by_alias=False,
+        serialize_by_alias=False,
+        # Hundreds of shapes: build each validator on first use, not at import.
+        defer_build=True,
+        protected_namespaces=(),
+        # Blobs travel base64-encoded in JSON, raw in Python.
+        val_json_bytes="base64",
+        ser_json_bytes="base64",
+        # AWS JSON timestamps are epoch seconds; never guess milliseconds.
+        val_temporal_unit="seconds",
+        regex_engine="rust-regex",
+    )
 
     def __repr_name__(self) -> str:
         # A reply variant "_XReply" shows as the public shape "X".

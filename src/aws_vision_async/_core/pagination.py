@@ -24,7 +24,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     Nothing is sent until the paginator is awaited or iterated; each of those
     starts afresh from the request as it was made. Retries wrap each page
     request, so a page that fails is retried in place. A token that comes back
-    a second time raises :class:`~aws_vision_async.errors.PaginationError`
+    a second time raises ``aws_vision_async.errors.PaginationError``
     instead of looping forever.
     """
 

@@ -28,15 +28,19 @@ class _RedactingFilter(logging.Filter):
         super().__init__()
         self.secrets: set[str] = set()
 
+    def scrub(self, text: str) -> str:
+        text = _TOKEN_HEADER.sub(lambda m: m.group(1) + _MASK, text)
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, _MASK)
+        return text
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken record is the logging module's to report
             return True
-        redacted = _TOKEN_HEADER.sub(lambda m: m.group(1) + _MASK, message)
-        for secret in self.secrets:
-            if secret in redacted:
-                redacted = redacted.replace(secret, _MASK)
+        redacted = self.scrub(message)
         if redacted != message:
             record.msg = redacted
             record.args = None
@@ -46,6 +50,11 @@ class _RedactingFilter(logging.Filter):
 _filter: Final = _RedactingFilter()
 _lock: Final = threading.Lock()
 _installed: set[str] = set()
+
+
+def scrub(text: str) -> str:
+    """Mask session-token headers and the SDK's known credentials in ``text``."""
+    return _filter.scrub(text)
 
 
 def protect(*secrets: str | None) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Final, TypedDict
 
 from ._faults import FaultPlan, Faults
 from ._sample import SampleData
@@ -30,6 +30,7 @@ from ._services import IDEMPOTENCY_WINDOW, MAX_RESULTS, State
 
 __all__ = [
     "EMULATOR_CREDENTIALS",
+    "EmulatorCredentials",
     "IDEMPOTENCY_WINDOW",
     "MAX_RESULTS",
     "Emulator",
@@ -40,8 +41,20 @@ __all__ = [
     "running",
 ]
 
-#: Credentials for clients of the emulator: it checks none, but botocore signs.
-EMULATOR_CREDENTIALS = {"aws_access_key_id": "emulator", "aws_secret_access_key": "emulator"}
+
+class EmulatorCredentials(TypedDict):
+    """Keyword arguments of a client's credentials, typed for ``**`` unpacking."""
+
+    aws_access_key_id: str
+    aws_secret_access_key: str
+
+
+#: Credentials for clients of the emulator: it checks none, but botocore signs
+#: every request, and explicit ones keep the caller's own from being read.
+EMULATOR_CREDENTIALS: Final[EmulatorCredentials] = {
+    "aws_access_key_id": "emulator",
+    "aws_secret_access_key": "emulator",
+}
 
 
 @asynccontextmanager
@@ -49,7 +62,7 @@ async def running(**kwargs: Any) -> AsyncGenerator[str, None]:
     """Start an emulator in-process on a free port and yield its endpoint URL.
 
     Args:
-        kwargs: As for :class:`Emulator` (``sample``, ``faults``, ``seed``, ...).
+        kwargs: As for ``Emulator`` (``sample``, ``faults``, ``seed``, ...).
 
     Yields:
         The endpoint URL, such as ``http://127.0.0.1:38123``.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 from collections.abc import Mapping
@@ -39,12 +40,12 @@ class Faults:
 
     def __post_init__(self) -> None:
         probabilities = [self.throttle, self.server_error, self.drop, self.commit_then_fail]
-        if any(not 0.0 <= p <= 1.0 for p in probabilities):
+        if any(not 0.0 <= p <= 1.0 for p in probabilities):  # NaN fails this too
             raise ValueError("fault probabilities must be between 0 and 1")
         if sum(probabilities) > 1.0 + 1e-9:
             raise ValueError("fault probabilities must not add up to more than 1")
-        if self.latency < 0:
-            raise ValueError("latency must not be negative")
+        if not 0.0 <= self.latency < math.inf:
+            raise ValueError("latency must be a finite number of seconds, not negative")
 
     @classmethod
     def parse(cls, text: str) -> tuple[str, Faults]:
@@ -58,7 +59,9 @@ class Faults:
         Raises:
             ValueError: The text is not of that form.
         """
-        operation, sep, settings = text.partition(":")
+        # The operation may carry a service prefix ("lookoutvision:CreateProject"):
+        # the settings follow the last colon.
+        operation, sep, settings = text.rpartition(":")
         if not sep or not operation.strip():
             raise ValueError(f"expected 'Operation:name=value,...', got {text!r}")
         known = {f.name for f in fields(cls)}
@@ -67,7 +70,10 @@ class Faults:
             name, eq, value = item.partition("=")
             if not eq or name.strip() not in known:
                 raise ValueError(f"unknown fault setting {item!r}; known: {', '.join(sorted(known))}")
-            values[name.strip()] = float(value)
+            try:
+                values[name.strip()] = float(value)
+            except ValueError:
+                raise ValueError(f"fault setting {name.strip()!r} needs a number, not {value!r}") from None
         return operation.strip(), cls(**values)
 
 

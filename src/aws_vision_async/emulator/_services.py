@@ -80,6 +80,23 @@ class Entry:
         return cls(line, data["source-ref"], frozenset(labels), labeled, has_errors, anomaly_class, created)
 
 
+def _boxes_by_label(data: dict[str, Any]) -> dict[str, int]:
+    """Bounding boxes per label of one manifest line, through each attribute's class-map."""
+    out: dict[str, int] = {}
+    for key, value in data.items():
+        if not key.endswith("-metadata") or not isinstance(value, dict):
+            continue
+        class_map = value.get("class-map")
+        attribute = data.get(key[: -len("-metadata")])
+        if not isinstance(class_map, dict) or not isinstance(attribute, dict):
+            continue
+        for box in attribute.get("annotations", []):
+            label = class_map.get(str(box.get("class_id"))) if isinstance(box, dict) else None
+            if isinstance(label, str):
+                out[label] = out.get(label, 0) + 1
+    return out
+
+
 def _merge_entries(entries: list[Entry], lines: Iterable[str], created: datetime) -> list[Entry]:
     # An entry whose source-ref exists already replaces it, as the services do.
     index = {e.source_ref: i for i, e in enumerate(entries)}
@@ -253,7 +270,8 @@ class State:
             if offset is None:
                 raise invalid_token
             start = offset
-        size = params.get("MaxResults", MAX_RESULTS)
+        # MaxResults 0 (which ListCollections allows) gets the default page size.
+        size = params.get("MaxResults") or MAX_RESULTS
         end = start + size
         nxt = self._tokens.issue(operation, end, scope) if end < len(items) else None
         return items[start:end], nxt
@@ -402,14 +420,10 @@ class State:
         dataset = self._rek_dataset(p["DatasetArn"])
         counts: dict[str, list[int]] = {}
         for entry in dataset.entries:
-            data = json.loads(entry.line)
-            boxes = sum(
-                len(v.get("annotations", [])) for v in data.values() if isinstance(v, dict) and "annotations" in v
-            )
             for label in entry.labels:
-                stats = counts.setdefault(label, [0, 0])
-                stats[0] += 1
-                stats[1] += boxes
+                counts.setdefault(label, [0, 0])[0] += 1
+            for label, boxes in _boxes_by_label(json.loads(entry.line)).items():
+                counts.setdefault(label, [0, 0])[1] += boxes
         labels = [
             {"LabelName": name, "LabelStats": {"EntryCount": n, "BoundingBoxCount": b}}
             for name, (n, b) in sorted(counts.items())

@@ -87,6 +87,14 @@ def _check_constraints(shape: Any, value: Any, path: str, errors: list[str]) -> 
         for k, v in value.items():
             _check_constraints(shape.key, k, f"{path} key", errors)
             _check_constraints(shape.value, v, f"{path}[{k}]", errors)
+    if kind in ("integer", "long", "float", "double") and isinstance(value, bool):
+        # botocore's validator lets JSON true through as the integer 1.
+        errors.append(f"{path}: expected a number, not {str(value).lower()}")
+        return
+    minimum = shape.metadata.get("min")
+    if kind == "blob" and minimum is not None and isinstance(value, (bytes, bytearray)) and len(value) < minimum:
+        # botocore checks minimum lengths of strings and lists, not of blobs.
+        errors.append(f"{path}: length {len(value)} is below the minimum {minimum}")
     maximum = shape.metadata.get("max")
     if maximum is not None:
         sized = kind in ("string", "list", "map", "blob")

@@ -79,7 +79,7 @@ class LookoutVisionClient(BaseClient):
             ...
 
     Requests are validated before anything is sent; replies come back as models.
-    Paginated operations return an :class:`~aws_vision_async.AsyncPaginator`.
+    Paginated operations return an ``aws_vision_async.AsyncPaginator``.
 
     Deprecated: Amazon Lookout for Vision reached its end of support on 2025-10-31: AWS no
     longer serves its API. LookoutVisionClient remains for existing code and the embedded

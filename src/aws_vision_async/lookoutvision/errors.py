@@ -3,8 +3,8 @@
 # botocore 1.43.117
 """One exception class per documented error of Amazon Lookout for Vision.
 
-Each derives from :class:`LookoutVisionError` and from a category base of
-:mod:`aws_vision_async.errors`, so ``except ThrottlingError`` catches throttling
+Each derives from ``LookoutVisionError`` and from a category base of
+``aws_vision_async.errors``, so ``except ThrottlingError`` catches throttling
 from either service.
 """
 

@@ -232,7 +232,7 @@ class RekognitionClient(BaseClient):
             ...
 
     Requests are validated before anything is sent; replies come back as models.
-    Paginated operations return an :class:`~aws_vision_async.AsyncPaginator`.
+    Paginated operations return an ``aws_vision_async.AsyncPaginator``.
     """
 
     _service: ClassVar[ServiceSpec] = _ops.SERVICE
@@ -264,7 +264,7 @@ class RekognitionClient(BaseClient):
             ValueError: A parameter breaks the API's rules; nothing is sent.
             AccessDeniedException: You are not authorized to perform the action.
             ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state. **
+                update or deletion of the User caused an inconsistent state.
             IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
                 with an operation, but at least one of the other input parameters is different from
                 the previous call to the operation.
@@ -669,7 +669,7 @@ class RekognitionClient(BaseClient):
             ValueError: A parameter breaks the API's rules; nothing is sent.
             AccessDeniedException: You are not authorized to perform the action.
             ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state. **
+                update or deletion of the User caused an inconsistent state.
             IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
                 with an operation, but at least one of the other input parameters is different from
                 the previous call to the operation.
@@ -882,7 +882,7 @@ class RekognitionClient(BaseClient):
             ValueError: A parameter breaks the API's rules; nothing is sent.
             AccessDeniedException: You are not authorized to perform the action.
             ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state. **
+                update or deletion of the User caused an inconsistent state.
             IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
                 with an operation, but at least one of the other input parameters is different from
                 the previous call to the operation.
@@ -1285,7 +1285,7 @@ class RekognitionClient(BaseClient):
             ValueError: A parameter breaks the API's rules; nothing is sent.
             AccessDeniedException: You are not authorized to perform the action.
             ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state. **
+                update or deletion of the User caused an inconsistent state.
             IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
                 with an operation, but at least one of the other input parameters is different from
                 the previous call to the operation.

@@ -3,8 +3,8 @@
 # botocore 1.43.117
 """One exception class per documented error of Amazon Rekognition.
 
-Each derives from :class:`RekognitionError` and from a category base of
-:mod:`aws_vision_async.errors`, so ``except ThrottlingError`` catches throttling
+Each derives from ``RekognitionError`` and from a category base of
+``aws_vision_async.errors``, so ``except ThrottlingError`` catches throttling
 from either service.
 """
 
@@ -63,7 +63,7 @@ class AccessDeniedException(RekognitionError, AccessDeniedError):
 
 class ConflictException(RekognitionError, ConflictError):
     """A User with the same Id already exists within the collection, or the update or deletion of
-    the User caused an inconsistent state. **"""
+    the User caused an inconsistent state."""
 
 
 class HumanLoopQuotaExceededException(RekognitionError, QuotaExceededError):

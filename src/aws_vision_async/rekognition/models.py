@@ -988,7 +988,7 @@ class ComparedSourceImageFace(OutputShape):
 
 class ConflictException(OutputShape):
     """A User with the same Id already exists within the collection, or the update or deletion of
-    the User caused an inconsistent state. **"""
+    the User caused an inconsistent state."""
 
     pass
 

@@ -1,0 +1,513 @@
+"""Fault injection: each kind on each emulated operation, keys and precedence, seeds, validation, parsing."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from aws_vision_async import (
+    ConnectionLostError,
+    LookoutVisionClient,
+    RekognitionClient,
+    ServiceError,
+    ThrottlingError,
+    TransientError,
+)
+from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State
+from aws_vision_async.lookoutvision import errors as lfv_errors
+from aws_vision_async.rekognition import errors as rek_errors
+from aws_vision_async.rekognition.models import DatasetChanges
+
+from ._support import (
+    assert_lfv_error,
+    assert_rek_error,
+    classification,
+    lfv_client,
+    lfv_line,
+    lfv_raw,
+    rek_client,
+    rek_raw,
+    shared_session,
+)
+
+pytestmark = pytest.mark.anyio
+
+KINDS = ("throttle", "server_error", "drop", "commit_then_fail")
+
+
+@dataclass
+class Base:
+    """What every operation below needs, created without faults."""
+
+    project_arn: str
+    dataset_arn: str
+
+
+def base(emu: Emulator) -> Base:
+    state = emu.state
+    arn = state.rek_create_project({"ProjectName": "base"})["ProjectArn"]
+    dataset = state.rek_create_dataset({"ProjectArn": arn, "DatasetType": "TRAIN"})["DatasetArn"]
+    line = classification("s3://b/base.jpg", "cat").encode()
+    state.rek_update_dataset_entries({"DatasetArn": dataset, "Changes": {"GroundTruth": line}})
+    state.create_collection({"CollectionId": "base"})
+    state.lfv_create_project({"ProjectName": "base"})
+    state.lfv_create_dataset({"ProjectName": "base", "DatasetType": "train"})
+    changes = lfv_line("s3://b/base.jpg", anomaly=False).encode()
+    state.lfv_update_dataset_entries({"ProjectName": "base", "DatasetType": "train", "Changes": changes})
+    return Base(arn, dataset)
+
+
+@dataclass
+class Clients:
+    rek: RekognitionClient
+    lfv: LookoutVisionClient
+
+
+Call = Callable[[Clients, Base], Awaitable[Any]]
+Applied = Callable[[State], bool]
+
+
+@dataclass
+class Op:
+    service: str
+    name: str
+    call: Call
+    applied: Applied | None = None  # for operations that change state: whether the change happened
+
+    @property
+    def key(self) -> str:
+        return f"{self.service}:{self.name}"
+
+
+NEW_REK_LINE = classification("s3://b/new.jpg", "dog").encode()
+NEW_LFV_LINE = lfv_line("s3://b/new.jpg", anomaly=True).encode()
+
+OPS = [
+    Op(
+        "rekognition",
+        "CreateProject",
+        lambda c, b: c.rek.create_project(project_name="new"),
+        lambda s: "new" in s.rek_projects,
+    ),
+    Op("rekognition", "DescribeProjects", lambda c, b: c.rek.describe_projects()),
+    Op(
+        "rekognition",
+        "DeleteProject",
+        lambda c, b: c.rek.delete_project(project_arn=b.project_arn),
+        lambda s: "base" not in s.rek_projects,
+    ),
+    Op(
+        "rekognition",
+        "CreateDataset",
+        lambda c, b: c.rek.create_dataset(project_arn=b.project_arn, dataset_type="TEST"),
+        lambda s: "TEST" in s.rek_projects["base"].datasets,
+    ),
+    Op(
+        "rekognition",
+        "UpdateDatasetEntries",
+        lambda c, b: c.rek.update_dataset_entries(
+            dataset_arn=b.dataset_arn,
+            changes=DatasetChanges(ground_truth=NEW_REK_LINE),
+        ),
+        lambda s: len(s.rek_projects["base"].datasets["TRAIN"].entries) == 2,
+    ),
+    Op("rekognition", "ListDatasetEntries", lambda c, b: c.rek.list_dataset_entries(dataset_arn=b.dataset_arn)),
+    Op("rekognition", "ListDatasetLabels", lambda c, b: c.rek.list_dataset_labels(dataset_arn=b.dataset_arn)),
+    Op(
+        "rekognition",
+        "CreateCollection",
+        lambda c, b: c.rek.create_collection(collection_id="new"),
+        lambda s: "new" in s.collections,
+    ),
+    Op(
+        "rekognition",
+        "DeleteCollection",
+        lambda c, b: c.rek.delete_collection(collection_id="base"),
+        lambda s: "base" not in s.collections,
+    ),
+    Op("rekognition", "DescribeCollection", lambda c, b: c.rek.describe_collection(collection_id="base")),
+    Op("rekognition", "ListCollections", lambda c, b: c.rek.list_collections()),
+    Op(
+        "lookoutvision",
+        "CreateProject",
+        lambda c, b: c.lfv.create_project(project_name="new"),
+        lambda s: "new" in s.lfv_projects,
+    ),
+    Op("lookoutvision", "DescribeProject", lambda c, b: c.lfv.describe_project(project_name="base")),
+    Op("lookoutvision", "ListProjects", lambda c, b: c.lfv.list_projects()),
+    Op(
+        "lookoutvision",
+        "DeleteProject",
+        lambda c, b: c.lfv.delete_project(project_name="base"),
+        lambda s: "base" not in s.lfv_projects,
+    ),
+    Op(
+        "lookoutvision",
+        "CreateDataset",
+        lambda c, b: c.lfv.create_dataset(project_name="base", dataset_type="test"),
+        lambda s: "test" in s.lfv_projects["base"].datasets,
+    ),
+    Op(
+        "lookoutvision",
+        "ListDatasetEntries",
+        lambda c, b: c.lfv.list_dataset_entries(project_name="base", dataset_type="train"),
+    ),
+    Op(
+        "lookoutvision",
+        "UpdateDatasetEntries",
+        lambda c, b: c.lfv.update_dataset_entries(project_name="base", dataset_type="train", changes=NEW_LFV_LINE),
+        lambda s: len(s.lfv_projects["base"].datasets["train"].entries) == 2,
+    ),
+]
+
+
+def test_the_table_covers_every_emulated_operation() -> None:
+    state = State()
+    covered = {op.key for op in OPS}
+
+    assert covered == {f"rekognition:{n}" for n in state.rekognition} | {
+        f"lookoutvision:{n}" for n in state.lookoutvision
+    }
+
+
+def check_fault(op: Op, kind: str, exc: BaseException) -> None:
+    """The raw fault, as one request with no retries shows it."""
+    if kind == "drop":
+        assert isinstance(exc, ConnectionLostError), repr(exc)
+        assert exc.operation_name == op.name
+        return
+    assert isinstance(exc, ServiceError), repr(exc)
+    assert exc.operation_name == op.name
+    assert exc.request_id
+    rek = op.service == "rekognition"
+    if kind == "throttle":
+        assert isinstance(exc, rek_errors.ThrottlingException if rek else lfv_errors.ThrottlingException)
+        assert isinstance(exc, ThrottlingError)
+        assert exc.code == "ThrottlingException"
+        assert exc.status_code == (400 if rek else 429)
+        assert exc.retry_after == (None if rek else 1.0)
+    else:
+        assert isinstance(exc, rek_errors.InternalServerError if rek else lfv_errors.InternalServerException)
+        assert isinstance(exc, TransientError)
+        assert exc.code == ("InternalServerError" if rek else "InternalServerException")
+        assert exc.status_code == 500
+        assert exc.retry_after == (None if rek else 1.0)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_each_fault_kind_on_each_operation(emu: Emulator, anyio_backend: str, kind: str) -> None:
+    session = shared_session(anyio_backend)
+    async with rek_client(emu.url, session=session) as rek, lfv_client(emu.url, session=session) as lfv:
+        clients = Clients(rek, lfv)
+        for op in OPS:
+            emu.reset()
+            ctx = base(emu)
+            emu.faults.set(op.key, Faults(**{kind: 1.0}))
+
+            with pytest.raises((ServiceError, ConnectionLostError)) as caught:
+                await op.call(clients, ctx)
+
+            check_fault(op, kind, caught.value)
+            assert set(emu.requests) == {op.key}
+            # aiohttp resends a dropped GET/DELETE once on its own (see
+            # test_clients.py); apart from that, one call is one request.
+            assert emu.requests[op.key] == 1 or (kind == "drop" and emu.requests[op.key] == 2), op.key
+            if op.applied is not None:
+                # Only commit_then_fail does the work before failing.
+                assert op.applied(emu.state) == (kind == "commit_then_fail"), (op.key, kind)
+
+            # The fault is the only thing in the way: without it the same call works.
+            emu.reset()
+            ctx = base(emu)
+            await op.call(clients, ctx)
+            if op.applied is not None:
+                assert op.applied(emu.state), op.key
+
+
+async def test_latency_on_each_operation(emu: Emulator, anyio_backend: str) -> None:
+    delay = 0.02
+    session = shared_session(anyio_backend)
+    async with rek_client(emu.url, session=session) as rek, lfv_client(emu.url, session=session) as lfv:
+        clients = Clients(rek, lfv)
+        for op in OPS:
+            emu.reset()
+            ctx = base(emu)
+            emu.faults.set(op.key, Faults(latency=delay))
+
+            started = time.perf_counter()
+            await op.call(clients, ctx)  # slow, but a success
+            elapsed = time.perf_counter() - started
+
+            assert elapsed >= delay, (op.key, elapsed)
+            if op.applied is not None:
+                assert op.applied(emu.state), op.key
+
+
+async def test_latency_applies_to_faulty_replies_too(rek: RekognitionClient, emu: Emulator) -> None:
+    emu.faults.set("ListCollections", Faults(throttle=1.0, latency=0.1))
+
+    started = time.perf_counter()
+    with pytest.raises(rek_errors.ThrottlingException):
+        await rek.list_collections()
+
+    assert time.perf_counter() - started >= 0.1
+
+
+def test_raw_fault_replies_have_each_protocols_shape(emu: Emulator) -> None:
+    emu.faults.set("ListCollections", Faults(throttle=1.0))
+    emu.faults.set("DescribeCollection", Faults(server_error=1.0))
+    emu.faults.set("ListProjects", Faults(throttle=1.0))
+    emu.faults.set("DescribeProject", Faults(server_error=1.0))
+
+    rek_throttle = rek_raw(emu.url, "ListCollections", {})
+    rek_failure = rek_raw(emu.url, "DescribeCollection", {"CollectionId": "c"})
+    lfv_throttle = lfv_raw(emu.url, "GET", "/projects")
+    lfv_failure = lfv_raw(emu.url, "GET", "/projects/p")
+
+    assert_rek_error(rek_throttle, "ThrottlingException", 400)
+    assert_rek_error(rek_failure, "InternalServerError", 500)
+    assert_lfv_error(lfv_throttle, "ThrottlingException", 429)
+    assert lfv_throttle.header("retry-after") == "1"
+    assert_lfv_error(lfv_failure, "InternalServerException", 500)
+    assert lfv_failure.header("retry-after") == "1"
+
+
+# -- which faults apply to which request --------------------------------------------------------------
+
+
+async def test_service_prefixed_keys_touch_one_service_only(
+    rek: RekognitionClient, lfv: LookoutVisionClient, emu: Emulator
+) -> None:
+    emu.faults.set("lookoutvision:CreateProject", Faults(throttle=1.0))
+
+    await rek.create_project(project_name="rek-ok")
+    with pytest.raises(lfv_errors.ThrottlingException):
+        await lfv.create_project(project_name="lfv-throttled")
+
+    emu.faults.clear()
+    emu.faults.set("rekognition:CreateProject", Faults(throttle=1.0))
+    await lfv.create_project(project_name="lfv-ok")
+    with pytest.raises(rek_errors.ThrottlingException):
+        await rek.create_project(project_name="rek-throttled")
+
+    assert list(emu.state.rek_projects) == ["rek-ok"]
+    assert list(emu.state.lfv_projects) == ["lfv-ok"]
+
+
+async def test_bare_operation_key_touches_both_services(
+    rek: RekognitionClient, lfv: LookoutVisionClient, emu: Emulator
+) -> None:
+    emu.faults.set("CreateProject", Faults(server_error=1.0))
+
+    with pytest.raises(rek_errors.InternalServerError):
+        await rek.create_project(project_name="a")
+    with pytest.raises(lfv_errors.InternalServerException):
+        await lfv.create_project(project_name="a")
+    await rek.create_collection(collection_id="other-operations-unaffected")
+
+
+async def test_the_most_specific_key_wins(rek: RekognitionClient, lfv: LookoutVisionClient, emu: Emulator) -> None:
+    emu.faults.set("*", Faults(throttle=1.0))
+    emu.faults.set("CreateProject", Faults(server_error=1.0))
+    emu.faults.set("lookoutvision:CreateProject", Faults())  # explicitly none
+
+    await lfv.create_project(project_name="fine")
+    with pytest.raises(rek_errors.InternalServerError):
+        await rek.create_project(project_name="x")
+    with pytest.raises(rek_errors.ThrottlingException):
+        await rek.list_collections()
+    with pytest.raises(lfv_errors.ThrottlingException):
+        await lfv.list_projects()
+
+
+async def test_star_is_the_default_of_every_operation(
+    rek: RekognitionClient, lfv: LookoutVisionClient, emu: Emulator
+) -> None:
+    emu.faults.set("*", Faults(server_error=1.0))
+
+    for call in (rek.describe_projects, rek.list_collections, lfv.list_projects):
+        with pytest.raises(TransientError):
+            await call()
+    with pytest.raises(TransientError):
+        await rek.create_collection(collection_id="c")
+    assert emu.state.collections == {}
+
+    emu.faults.set("*", None)
+    await rek.create_collection(collection_id="c")
+    assert list(emu.state.collections) == ["c"]
+
+
+async def test_set_none_and_clear_remove_faults(rek: RekognitionClient, emu: Emulator) -> None:
+    emu.faults.set("ListCollections", Faults(throttle=1.0))
+    emu.faults.set("DescribeProjects", Faults(throttle=1.0))
+    emu.faults.set("ListCollections", None)
+
+    await rek.list_collections()
+    with pytest.raises(rek_errors.ThrottlingException):
+        await rek.describe_projects()
+    emu.faults.clear()
+    await rek.describe_projects()
+
+
+async def test_faults_given_to_the_constructor() -> None:
+    async with Emulator(faults={"CreateCollection": Faults(throttle=1.0)}) as emu, rek_client(emu.url) as rek:
+        with pytest.raises(rek_errors.ThrottlingException):
+            await rek.create_collection(collection_id="c")
+        await rek.describe_projects()
+        assert emu.requests == {"rekognition:CreateCollection": 1, "rekognition:DescribeProjects": 1}
+
+
+# -- reproducibility ------------------------------------------------------------------------------------
+
+
+async def outcomes(rek: RekognitionClient, count: int = 50) -> list[bool]:
+    """Whether each of ``count`` ListCollections calls got through."""
+    results = []
+    for _ in range(count):
+        try:
+            await rek.list_collections()
+        except rek_errors.ThrottlingException:
+            results.append(False)
+        else:
+            results.append(True)
+    return results
+
+
+async def test_same_seed_same_outcomes_other_seed_other_outcomes(rek: RekognitionClient, emu: Emulator) -> None:
+    emu.faults.set("ListCollections", Faults(throttle=0.5))
+
+    emu.faults.reseed(1234)
+    first = await outcomes(rek)
+    emu.faults.reseed(1234)
+    second = await outcomes(rek)
+    emu.faults.reseed(4321)
+    other = await outcomes(rek)
+
+    assert first == second
+    assert first != other
+    assert 10 < first.count(False) < 40  # p = 0.5: both outcomes, in plausible numbers
+    assert emu.requests["rekognition:ListCollections"] == 150
+
+
+async def test_seed_given_to_the_constructor_reproduces_a_run() -> None:
+    runs = []
+    for seed in (7, 7, 8):
+        faults = {"ListCollections": Faults(throttle=0.5)}
+        async with Emulator(faults=faults, seed=seed) as emu, rek_client(emu.url) as rek:
+            runs.append(await outcomes(rek, 25))
+
+    assert runs[0] == runs[1]
+    assert runs[0] != runs[2]
+
+
+def test_fault_plan_draws_every_kind_and_never_none_when_they_add_up_to_one() -> None:
+    plan = FaultPlan({"Op": Faults(throttle=0.25, server_error=0.25, drop=0.25, commit_then_fail=0.25)}, seed=3)
+
+    drawn = [plan.draw("svc:Op", "Op") for _ in range(400)]
+
+    assert {fault for fault, _ in drawn} == set(KINDS)
+    assert {latency for _, latency in drawn} == {0.0}
+
+
+def test_fault_plan_without_faults_draws_nothing() -> None:
+    plan = FaultPlan({"Other": Faults(throttle=1.0), "Slow": Faults(latency=0.5)}, seed=3)
+
+    assert plan.draw("svc:Op", "Op") == (None, 0.0)
+    assert plan.draw("svc:Slow", "Slow") == (None, 0.5)
+    assert plan.draw("svc:Other", "Other") == ("throttle", 0.0)
+
+
+# -- Faults: validation and parsing ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"throttle": -0.1},
+        {"server_error": 1.5},
+        {"drop": 2.0},
+        {"commit_then_fail": -1.0},
+        {"throttle": math.nan},
+        {"throttle": 0.6, "server_error": 0.6},
+        {"throttle": 0.3, "server_error": 0.3, "drop": 0.3, "commit_then_fail": 0.3},
+        {"latency": -0.001},
+    ],
+    ids=["negative", "above-one", "two", "negative-commit", "nan", "sum-1.2", "sum-1.2-of-four", "negative-latency"],
+)
+def test_invalid_faults_are_value_errors(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - each case has its own message
+        Faults(**kwargs)
+
+
+def test_nan_latency_is_a_value_error() -> None:
+    """A NaN latency passes ``latency < 0`` and then hangs every request it applies to."""
+    with pytest.raises(ValueError, match="latency"):
+        Faults(latency=math.nan)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"throttle": 1.0},
+        {"throttle": 0.5, "drop": 0.5},
+        {"throttle": 0.25, "server_error": 0.25, "drop": 0.25, "commit_then_fail": 0.25},
+        {"latency": 0.0},
+        {"latency": 2.5},
+    ],
+)
+def test_valid_faults(kwargs: dict[str, float]) -> None:
+    faults = Faults(**kwargs)
+
+    for name, value in kwargs.items():
+        assert getattr(faults, name) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "operation", "faults"),
+    [
+        (
+            "CreateProject:throttle=0.2,commit_then_fail=0.3",
+            "CreateProject",
+            Faults(throttle=0.2, commit_then_fail=0.3),
+        ),
+        ("*:latency=0.05", "*", Faults(latency=0.05)),
+        ("*:latency=0", "*", Faults()),
+        (" DescribeProjects : drop = 1 , ", "DescribeProjects", Faults(drop=1.0)),
+        ("ListCollections:", "ListCollections", Faults()),
+        ("ListProjects:server_error=1e-1", "ListProjects", Faults(server_error=0.1)),
+    ],
+)
+def test_parse_good_text(text: str, operation: str, faults: Faults) -> None:
+    assert Faults.parse(text) == (operation, faults)
+
+
+def test_parse_a_service_prefixed_key() -> None:
+    """``FaultPlan`` takes ``lookoutvision:CreateProject``; ``--faults`` must be able to say it too."""
+    assert Faults.parse("lookoutvision:CreateProject:throttle=1") == ("lookoutvision:CreateProject", Faults(throttle=1))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CreateProject",
+        "",
+        ":throttle=1",
+        "   :throttle=1",
+        "CreateProject:bogus=1",
+        "CreateProject:throttle",
+        "CreateProject:throttle=",
+        "CreateProject:throttle=abc",
+        "CreateProject:throttle=2",
+        "CreateProject:throttle=0.7,drop=0.7",
+        "*:latency=-1",
+    ],
+)
+def test_parse_bad_text_is_a_value_error(text: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - the messages differ by case
+        Faults.parse(text)
