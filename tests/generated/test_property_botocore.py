@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aws_vision_async._core.operation import OperationSpec
+from aws_vision_async._core.patterns import ascii_shorthands
 from aws_vision_async.lookoutvision import _operations as lfv_ops
 from aws_vision_async.rekognition import _operations as rek_ops
 
@@ -63,35 +64,8 @@ _ANY_CHAR = st.characters(codec="utf-8")
 _UNICODE_CLASSES = {"L": "L", "Z": "Z", "N": "N"}
 
 
-def python_pattern(pattern: str) -> str:
-    """An AWS pattern with ``\\d``/``\\w`` as AWS means them (ASCII), for Python's ``re``.
-
-    Python's ``\\d``/``\\w`` match any Unicode digit/word character, which AWS (and the
-    SDK's models) reject. ``\\s``/``\\S`` stay Unicode-aware, as in the services'
-    ECMAScript patterns.
-    """
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            if nxt == "d":
-                out.append("0-9" if in_class else "[0-9]")
-            elif nxt == "w":
-                out.append("A-Za-z0-9_" if in_class else "[A-Za-z0-9_]")
-            else:
-                out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if ch == "[" and not in_class:
-            in_class = True
-        elif ch == "]" and in_class:
-            in_class = False
-        out.append(ch)
-        i += 1
-    return "".join(out)
+# AWS means ASCII by \d and \w (Python's re does not): the SDK's own translation.
+python_pattern = ascii_shorthands
 
 
 # A pattern that is one character class repeated: "^([class]*)$", "[class]+", ...

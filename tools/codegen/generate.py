@@ -30,6 +30,8 @@ from botocore import xform_name
 from botocore.loaders import Loader
 from pydantic import BaseModel
 
+from aws_vision_async._core.patterns import translate_pattern
+
 from .config import READ_ONLY_PREFIXES, RETRYABLE_CATEGORIES, SERVICES, ServiceConfig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,49 +84,6 @@ def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
 
 
 # -- patterns --------------------------------------------------------------------------------
-
-
-def translate_pattern(pattern: str) -> tuple[str, str | None]:
-    """Turn an AWS (Java) pattern into a whole-value Rust-regex pattern.
-
-    Returns:
-        The pattern anchored as a whole, and a prefix that a leading negative
-        lookahead forbade (the Rust engine has no lookaround), if any.
-
-    Raises:
-        ValueError: The pattern holds lookaround the generator cannot translate.
-    """
-    prefix = None
-    lead = re.match(r"\^\(\?!([A-Za-z0-9:_-]+)\)", pattern)
-    if lead:
-        prefix = lead.group(1)
-        pattern = "^" + pattern[lead.end() :]
-    if "(?=" in pattern or "(?!" in pattern or "(?<" in pattern:
-        raise ValueError(f"cannot translate lookaround in pattern {pattern!r}")
-    # Java's \d and \w are ASCII; Rust's are Unicode. Keep AWS's meaning.
-    out: list[str] = []
-    in_class = False
-    i = 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            nxt = pattern[i + 1]
-            if nxt == "d":
-                out.append("0-9" if in_class else "[0-9]")
-            elif nxt == "w":
-                out.append("A-Za-z0-9_" if in_class else "[A-Za-z0-9_]")
-            else:
-                out.append(pattern[i : i + 2])
-            i += 2
-            continue
-        if ch == "[" and not in_class:
-            in_class = True
-        elif ch == "]" and in_class:
-            in_class = False
-        out.append(ch)
-        i += 1
-    # A pattern is matched against the whole value, as the services do.
-    return f"^(?:{''.join(out)})$", prefix
 
 
 # -- the model --------------------------------------------------------------------------------

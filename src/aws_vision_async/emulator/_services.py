@@ -204,6 +204,11 @@ class _Tokens:
         return offset if isinstance(offset, int) and offset >= 0 else None
 
 
+def _with_token(page: dict[str, Any], token: str | None) -> dict[str, Any]:
+    # A page carries NextToken only when more follow, as the services reply.
+    return {**page, "NextToken": token} if token else page
+
+
 def _scope(params: dict[str, Any], *skip: str) -> str:
     rest = {k: v for k, v in params.items() if k not in ("NextToken", "MaxResults", *skip)}
     return hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()[:16]
@@ -342,10 +347,7 @@ class State:
         ]
         invalid = ApiError("InvalidPaginationTokenException", 400, "the pagination token is not valid")
         page, nxt = self.page("DescribeProjects", p, chosen, invalid)
-        out: dict[str, Any] = {"ProjectDescriptions": [self._describe_rek_project(pr) for pr in page]}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token({"ProjectDescriptions": [self._describe_rek_project(pr) for pr in page]}, nxt)
 
     @staticmethod
     def _describe_rek_project(pr: RekProject) -> dict[str, Any]:
@@ -411,10 +413,7 @@ class State:
         ]
         invalid = ApiError("InvalidPaginationTokenException", 400, "the pagination token is not valid")
         page, nxt = self.page("ListDatasetEntries", p, chosen, invalid)
-        out: dict[str, Any] = {"DatasetEntries": [e.line for e in page]}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token({"DatasetEntries": [e.line for e in page]}, nxt)
 
     def rek_list_dataset_labels(self, p: dict[str, Any]) -> dict[str, Any]:
         dataset = self._rek_dataset(p["DatasetArn"])
@@ -430,10 +429,7 @@ class State:
         ]
         invalid = ApiError("InvalidPaginationTokenException", 400, "the pagination token is not valid")
         page, nxt = self.page("ListDatasetLabels", p, labels, invalid)
-        out: dict[str, Any] = {"DatasetLabelDescriptions": list(page)}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token({"DatasetLabelDescriptions": list(page)}, nxt)
 
     # -- Rekognition: collections ----------------------------------------------------------------
 
@@ -469,13 +465,13 @@ class State:
         ordered = sorted(self.collections.values(), key=lambda c: c.collection_id)
         invalid = ApiError("InvalidPaginationTokenException", 400, "the pagination token is not valid")
         page, nxt = self.page("ListCollections", p, ordered, invalid)
-        out: dict[str, Any] = {
-            "CollectionIds": [c.collection_id for c in page],
-            "FaceModelVersions": [c.face_model_version for c in page],
-        }
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token(
+            {
+                "CollectionIds": [c.collection_id for c in page],
+                "FaceModelVersions": [c.face_model_version for c in page],
+            },
+            nxt,
+        )
 
     # -- Lookout for Vision -------------------------------------------------------------------------
 
@@ -540,10 +536,7 @@ class State:
         ordered = sorted(self.lfv_projects.values(), key=lambda pr: pr.created)
         invalid = ApiError("ValidationException", 400, "the pagination token is not valid")
         page, nxt = self.page("ListProjects", p, ordered, invalid)
-        out: dict[str, Any] = {"Projects": [self._lfv_metadata(pr) for pr in page]}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token({"Projects": [self._lfv_metadata(pr) for pr in page]}, nxt)
 
     def lfv_delete_project(self, p: dict[str, Any]) -> dict[str, Any]:
         def run(p: dict[str, Any]) -> dict[str, Any]:
@@ -586,10 +579,7 @@ class State:
         ]
         invalid = ApiError("ValidationException", 400, "the pagination token is not valid")
         page, nxt = self.page("ListDatasetEntries", p, chosen, invalid)
-        out: dict[str, Any] = {"DatasetEntries": [e.line for e in page]}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _with_token({"DatasetEntries": [e.line for e in page]}, nxt)
 
     def lfv_update_dataset_entries(self, p: dict[str, Any]) -> dict[str, Any]:
         def run(p: dict[str, Any]) -> dict[str, Any]:

@@ -28,6 +28,8 @@ from urllib.parse import unquote
 from botocore.validate import ParamValidator
 from pydantic_core import SchemaValidator, ValidationError, core_schema
 
+from .._core.patterns import translate_pattern
+
 __all__ = ["ApiError", "Decoded", "WireModel", "encode_json"]
 
 
@@ -57,20 +59,10 @@ class Decoded:
     params: dict[str, Any]
 
 
-def _whole(pattern: str) -> str:
-    # Same translation as the SDK's generator: anchored, ASCII \d and \w, and a
-    # leading negative lookahead (which Rust regex lacks) checked apart.
-    lead = re.match(r"\^\(\?!([A-Za-z0-9:_-]+)\)", pattern)
-    if lead:
-        pattern = "^" + pattern[lead.end() :]
-    pattern = re.sub(r"(?<!\\)\\d", "[0-9]", pattern)
-    return f"^(?:{pattern})$"
-
-
 @cache
 def _pattern_validator(pattern: str) -> tuple[SchemaValidator, str | None]:
-    lead = re.match(r"\^\(\?!([A-Za-z0-9:_-]+)\)", pattern)
-    return SchemaValidator(core_schema.str_schema(pattern=_whole(pattern))), lead.group(1) if lead else None
+    whole, prefix = translate_pattern(pattern)
+    return SchemaValidator(core_schema.str_schema(pattern=whole)), prefix
 
 
 def _check_constraints(shape: Any, value: Any, path: str, errors: list[str]) -> None:
@@ -203,12 +195,7 @@ class WireModel:
             raise self.error(str(exc)) from None
 
     def _decode(
-        self,
-        method: str,
-        path: str,
-        query: Mapping[str, str],
-        headers: Mapping[str, str],
-        body: bytes,
+        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str], body: bytes
     ) -> Decoded:
         if self.protocol == "json":
             target = headers.get("X-Amz-Target", "")
