@@ -21,6 +21,7 @@ from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import CollectionSummary, ListCollectionsResponse
 
 from ..fakeaws import FakeAws, Recorded, drop, ok, rek_error
+from ._checks import check_documented_error
 
 pytestmark = pytest.mark.anyio
 
@@ -158,25 +159,21 @@ def test_operation_documents_the_seed_errors() -> None:
 
 @pytest.mark.parametrize("code", sorted(DOCUMENTED_ERRORS))
 async def test_documented_error_raises_its_typed_class(rek: RekognitionClient, fake_aws: FakeAws, code: str) -> None:
-    status, category, retried = DOCUMENTED_ERRORS[code]
+    status = DOCUMENTED_ERRORS[code][0]
     fake_aws.always(OP, rek_error(code, f"{code} from ListCollections", status))
 
     with pytest.raises(base.ServiceError) as info:
         await rek.list_collections(max_results=0)
 
-    exc = info.value
-    assert type(exc) is getattr(rek_errors, code)
-    assert isinstance(exc, category)
-    assert isinstance(exc, rek_errors.RekognitionError)
-    assert exc.retryable is retried
-    expected_requests = 4 if retried else 1
-    assert len(fake_aws.requests) == expected_requests
-    assert exc.code == code
-    assert exc.message == f"{code} from ListCollections"
-    assert exc.status_code == status
-    assert exc.request_id == f"req-{expected_requests}"
-    assert exc.operation_name == OP
-    assert all(c.json == {"MaxResults": 0} for c in fake_aws.requests)
+    check_documented_error(
+        info.value,
+        fake_aws,
+        code=code,
+        documented=DOCUMENTED_ERRORS[code],
+        message=f"{code} from ListCollections",
+        operation=OP,
+        body={"MaxResults": 0},
+    )
 
 
 @pytest.mark.parametrize("code", RETRYABLE)
