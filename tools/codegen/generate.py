@@ -192,9 +192,11 @@ class ModelWriter:
             return "out"
         return "shared"
 
-    def constraints(self, shape: dict[str, Any]) -> list[str]:
+    def constraints(self, shape: dict[str, Any]) -> tuple[list[str], str | None]:
+        """The ``Field(...)`` arguments of a sent value, and the prefix its pattern forbids, if any."""
         kind = shape["type"]
         out: list[str] = []
+        prefix = None
         if kind in ("string", "blob", "list", "map"):
             if "min" in shape and shape["min"] > 0:
                 out.append(f"min_length={shape['min']}")
@@ -206,9 +208,9 @@ class ModelWriter:
             if "max" in shape:
                 out.append(f"le={shape['max']!r}")
         if kind == "string" and "pattern" in shape and not is_enum(shape):
-            pattern, _ = translate_pattern(shape["pattern"])
+            pattern, prefix = translate_pattern(shape["pattern"])
             out.append(f"pattern={pattern!r}")
-        return out
+        return out, prefix
 
     def type_expr(self, name: str, side: str) -> str:
         """The annotation of a value of shape ``name``; ``side`` is "in" or "out"."""
@@ -230,13 +232,11 @@ class ModelWriter:
             inner = _SCALARS[kind]
         if side != "in":
             return inner
-        meta = self.constraints(shape)
+        meta, prefix = self.constraints(shape)
         extra = ""
-        if kind == "string" and "pattern" in shape and not is_enum(shape):
-            _, prefix = translate_pattern(shape["pattern"])
-            if prefix:
-                self.uses_forbid_prefix = True
-                extra = f", forbid_prefix({prefix!r})"
+        if prefix:
+            self.uses_forbid_prefix = True
+            extra = f", forbid_prefix({prefix!r})"
         if meta or extra:
             return f"Annotated[{inner}, Field({', '.join(meta)}){extra}]"
         return inner

@@ -8,6 +8,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Mapping
+from functools import cache
 from types import TracebackType
 from typing import Any
 
@@ -30,7 +31,9 @@ _log = logging.getLogger("aws_vision_async.emulator")
 _REK_CONTENT_TYPE = "application/x-amz-json-1.1"
 
 
+@cache
 def _load_models() -> tuple[WireModel, WireModel]:
+    # Read once per process: the wire models hold no state of an emulator.
     session: Any = botocore.session.Session()  # botocore is untyped
     rek = session.get_service_model("rekognition")
     loader: Any = Loader(extra_search_paths=[str(_LFV_SERVICE.data_path)], include_default_search_paths=False)
