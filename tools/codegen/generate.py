@@ -391,6 +391,10 @@ def header(svc: Service) -> str:
 # -- errors.py ---------------------------------------------------------------------------------
 
 
+#: The class of a 5xx reply without a documented code, in every service's errors module.
+SERVER_ERROR = "HttpServerError"
+
+
 def render_errors(svc: Service) -> str:
     cfg = svc.config
     codes = sorted(n for n, s in svc.shapes.items() if s.get("exception"))
@@ -416,15 +420,24 @@ def render_errors(svc: Service) -> str:
         "from collections.abc import Mapping",
         "from typing import Final",
         "",
-        f"from ..errors import {', '.join([*categories, 'ServiceError'])}",
+        f"from ..errors import {', '.join(sorted({*categories, 'ServiceError', 'TransientError'}))}",
         "",
         "__all__ = [",
-        *[f"    {n!r}," for n in sorted(["ERRORS", cfg.base_error, *codes])],
+        *[f"    {n!r}," for n in sorted(["ERRORS", cfg.base_error, SERVER_ERROR, *codes])],
         "]",
         "",
         "",
         f"class {cfg.base_error}(ServiceError):",
         f'    """Base of every {full} error; raised as is for an error code the SDK does not know."""',
+        "",
+        "",
+        f"class {SERVER_ERROR}({cfg.base_error}, TransientError):",
+        '    """An HTTP 500, 502, 503 or 504 reply without an error code the service documents.',
+        "",
+        "    A proxy or load balancer in front of the service answers so (often with an HTML",
+        "    page); ``code`` is then the status (``\"502\"``). Retried where a retry is safe:",
+        "    reads, and writes that carry an idempotency token.",
+        '    """',
         "",
     ]
     for code in codes:
@@ -516,6 +529,7 @@ def render_operations(svc: Service, ops: list[Op]) -> str:
         "SERVICE = ServiceSpec(",
         f"    service_name={cfg.service_name!r},",
         f"    base_error=_errors.{cfg.base_error},",
+        f"    server_error=_errors.{SERVER_ERROR},",
         "    errors=_errors.ERRORS,",
     ]
     if cfg.data_path:

@@ -14,6 +14,7 @@ from . import models as _m
 SERVICE = ServiceSpec(
     service_name="lookoutvision",
     base_error=_errors.LookoutVisionError,
+    server_error=_errors.HttpServerError,
     errors=_errors.ERRORS,
     data_path=str(Path(__file__).resolve().parent / "data"),
     deprecation="Amazon Lookout for Vision reached its end of support on 2025-10-31: AWS no longer serves its API. LookoutVisionClient remains for existing code and the embedded emulator.",

@@ -28,6 +28,7 @@ __all__ = [
     "AccessDeniedException",
     "ConflictException",
     "ERRORS",
+    "HttpServerError",
     "InternalServerException",
     "LookoutVisionError",
     "ResourceNotFoundException",
@@ -39,6 +40,15 @@ __all__ = [
 
 class LookoutVisionError(ServiceError):
     """Base of every Amazon Lookout for Vision error; raised as is for an error code the SDK does not know."""
+
+
+class HttpServerError(LookoutVisionError, TransientError):
+    """An HTTP 500, 502, 503 or 504 reply without an error code the service documents.
+
+    A proxy or load balancer in front of the service answers so (often with an HTML
+    page); ``code`` is then the status (``"502"``). Retried where a retry is safe:
+    reads, and writes that carry an idempotency token.
+    """
 
 
 class AccessDeniedException(LookoutVisionError, AccessDeniedError):

@@ -12,6 +12,7 @@ from . import models as _m
 SERVICE = ServiceSpec(
     service_name="rekognition",
     base_error=_errors.RekognitionError,
+    server_error=_errors.HttpServerError,
     errors=_errors.ERRORS,
 )
 
