@@ -43,7 +43,7 @@ class LookoutVisionError(ServiceError):
 
 
 class HttpServerError(LookoutVisionError, TransientError):
-    """An HTTP 500, 502, 503 or 504 reply without an error code the service documents.
+    """An HTTP 500, 502, 503 or 504 reply that carries no error code.
 
     A proxy or load balancer in front of the service answers so (often with an HTML
     page); ``code`` is then the status (``"502"``). Retried where a retry is safe:
