@@ -2,43 +2,33 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 import warnings
+import weakref
 from collections.abc import Callable, Iterable
 from contextlib import AsyncExitStack
 from types import TracebackType
 from typing import Any, ClassVar, Literal, TypeVar
 
-import anyio
-import botocore.exceptions as bce
 from aiobotocore.config import AioConfig
-from aiobotocore.httpsession import AIOHTTPSession
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from pydantic import BaseModel
-from tenacity import AsyncRetrying, RetryCallState, stop_never
 from typing_extensions import Self
 
-from ..errors import (
-    ConnectError,
-    ConnectionLostError,
-    NetworkError,
-    ReadTimeoutError,
-    ServiceError,
-    ThrottlingError,
-)
+from .. import __version__
 from ..retry import RetryPolicy
-from . import fastparse, redact
-from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
-from .model import validate_response_json, validate_response_obj
+from . import pipeline, redact, transport
+from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
+from .scope import Attempt
 from .tokens import new_client_token
 
-__all__ = ["BaseClient", "drop_none"]
+__all__ = ["USER_AGENT", "BaseClient", "drop_none"]
 
-_log = logging.getLogger("aws_vision_async")
+#: Added to botocore's user agent, as libraries built on botocore do.
+USER_AGENT = f"aws-vision-async/{__version__}"
 
 ReqT = TypeVar("ReqT", bound=BaseModel)
 RespT = TypeVar("RespT", bound=BaseModel)
@@ -128,6 +118,9 @@ class BaseClient:
         self._client: Any = None
         self._stack: AsyncExitStack | None = None
         self._budget = RetryBudget()
+        # Scrubs error messages; holds this client's secrets while it is open.
+        self._protection = redact.Protection(())
+        self._finalizer: weakref.finalize[Any, Any] | None = None
         if client is not None:
             self._adopt(client)
 
@@ -159,8 +152,7 @@ class BaseClient:
         return self._client
 
     def _adopt(self, client: Any) -> None:
-        redact.protect(self._secret_key.value, self._session_token.value)
-        fastparse.install(client)
+        transport.install(client)
         self._client = client
 
     async def __aenter__(self) -> Self:
@@ -180,12 +172,15 @@ class BaseClient:
                 session.set_default_client_config(AioConfig(http_session_cls=HttpxSession))
         if spec.data_path is not None:
             _add_data_path(session, spec.data_path)
+        user_config: Any = self._config
+        user_agent = " ".join(filter(None, [getattr(user_config, "user_agent_extra", None), USER_AGENT]))
         ours = AioConfig(
             retries={"total_max_attempts": 1, "mode": "standard"},
-            http_session_cls=HttpxSession if use_httpx else _NoReplayAIOHTTPSession,
+            http_session_cls=HttpxSession if use_httpx else transport.NoReplayAIOHTTPSession,
+            user_agent_extra=user_agent,
         )
-        user_config: Any = self._config
         config: AioConfig = user_config.merge(ours) if user_config is not None else ours
+        self._hold_secrets()
         stack = AsyncExitStack()
         try:
             client = await stack.enter_async_context(
@@ -201,6 +196,7 @@ class BaseClient:
             )
         except BaseException:
             await stack.aclose()
+            self._release_secrets()
             raise
         self._stack = stack
         self._adopt(client)
@@ -219,8 +215,23 @@ class BaseClient:
         stack, self._stack = self._stack, None
         if self._given_client is None:
             self._client = None
-        if stack is not None:
-            await stack.aclose()
+        try:
+            if stack is not None:
+                await stack.aclose()
+        finally:
+            self._release_secrets()
+
+    def _hold_secrets(self) -> None:
+        self._protection = redact.protect(self._secret_key.value, self._session_token.value)
+        # A client dropped unclosed must not keep its secrets tracked forever.
+        self._finalizer = weakref.finalize(self, self._protection.release)
+
+    def _release_secrets(self) -> None:
+        # Kept (not reset) so that a late error of this client is still scrubbed.
+        self._protection.release()
+        if self._finalizer is not None:
+            self._finalizer.detach()
+            self._finalizer = None
 
     # -- the pipeline ------------------------------------------------------
 
@@ -264,118 +275,16 @@ class BaseClient:
         if self._client is None:
             raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
         policy = self._retry_policy
-        budget = self._budget if policy.use_budget else None
-        last_cost = 0
 
-        def should_retry(state: RetryCallState) -> bool:
-            nonlocal last_cost
-            outcome = state.outcome
-            exc = outcome.exception() if outcome is not None else None
-            if exc is None or state.attempt_number >= policy.max_attempts:
-                return False
-            if not self._is_retryable(op, exc):
-                return False
-            cost = TIMEOUT_RETRY_COST if isinstance(exc, ReadTimeoutError) else RETRY_COST
-            if budget is not None and not budget.acquire(cost):
-                _log.debug("%s: retry budget exhausted, not retrying %s", op.name, type(exc).__name__)
-                return False
-            last_cost = cost
-            return True
+        async def attempt(which: Attempt) -> RespT:
+            client = self._client
+            if client is None:
+                raise RuntimeError(f"{type(self).__name__} was closed during the call")
+            return await transport.send(client, self._service, op, params, attempt=which, scrub=self._protection.scrub)
 
-        def wait(state: RetryCallState) -> float:
-            outcome = state.outcome
-            exc = outcome.exception() if outcome is not None else None
-            retry_after = exc.retry_after if isinstance(exc, ServiceError) else None
-            delay = policy.backoff(state.attempt_number, retry_after)
-            _log.debug(
-                "%s: attempt %d of %d failed with %s; retrying in %.3fs",
-                op.name,
-                state.attempt_number,
-                policy.max_attempts,
-                type(exc).__name__,
-                delay,
-            )
-            return delay
-
-        retrying = AsyncRetrying(
-            retry=should_retry,
-            wait=wait,
-            stop=stop_never,  # should_retry counts the attempts
-            reraise=True,
-            sleep=_sleep,
+        return await pipeline.run(
+            self._service, op, attempt, policy=policy, budget=self._budget if policy.use_budget else None
         )
-        result: RespT = await retrying(self._attempt, op, params)
-        if budget is not None:
-            budget.release(last_cost or NO_RETRY_INCREMENT)
-        return result
-
-    @staticmethod
-    def _is_retryable(op: OperationSpec[Any, Any], exc: BaseException) -> bool:
-        if isinstance(exc, ServiceError):
-            if exc.code not in op.retryable:
-                return False
-            # A throttling reply means the service did no work; any other
-            # failure may have been applied, so only repeat safe calls.
-            return op.safe_to_retry or isinstance(exc, ThrottlingError)
-        if isinstance(exc, NetworkError):
-            return op.safe_to_retry or not exc.may_have_reached_server
-        return False
-
-    async def _attempt(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> RespT:
-        client = self._client
-        if client is None:
-            raise RuntimeError(f"{type(self).__name__} was closed during the call")
-        marker = fastparse.IN_SDK_CALL.set(True)
-        try:
-            parsed: dict[str, Any] = await getattr(client, op.method)(**params)
-        except bce.ClientError as exc:
-            # Not chained: the typed error carries all of it, and botocore's
-            # message may quote the signed request (session token included).
-            raise self._service_error(op, exc) from None
-        except (bce.ConnectTimeoutError, bce.EndpointConnectionError) as exc:
-            raise ConnectError(f"{op.name}: could not connect: {exc}", operation_name=op.name) from exc
-        except bce.ReadTimeoutError as exc:
-            raise ReadTimeoutError(f"{op.name}: no reply in time: {exc}", operation_name=op.name) from exc
-        except bce.HTTPClientError as exc:
-            raise ConnectionLostError(f"{op.name}: connection lost: {exc}", operation_name=op.name) from exc
-        finally:
-            fastparse.IN_SDK_CALL.reset(marker)
-        raw = parsed.get(fastparse.RAW_BODY)
-        if raw is not None:
-            return validate_response_json(op.response, raw)
-        return validate_response_obj(op.response, parsed)
-
-    def _service_error(self, op: OperationSpec[Any, Any], exc: bce.ClientError) -> ServiceError:
-        response: dict[str, Any] = exc.response  # pyright: ignore[reportAssignmentType]
-        error: dict[str, Any] = response.get("Error") or {}
-        meta: dict[str, Any] = response.get("ResponseMetadata") or {}
-        headers: dict[str, str] = meta.get("HTTPHeaders") or {}
-        code = str(error.get("Code") or "")
-        cls = self._service.errors.get(code, self._service.base_error)
-        return cls(
-            # A service may quote the signed request back (signature mismatch
-            # replies do), session token included.
-            redact.scrub(str(error.get("Message") or error.get("message") or "")),
-            code=code,
-            status_code=int(meta.get("HTTPStatusCode") or 0),
-            request_id=meta.get("RequestId") or headers.get("x-amzn-requestid"),
-            operation_name=op.name,
-            retry_after=_retry_after(headers.get("retry-after")),
-        )
-
-
-class _NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotocore is untyped
-    """aiobotocore's aiohttp session, without aiohttp's silent resend.
-
-    aiohttp sends an idempotent request (GET, PUT, DELETE) a second time when a
-    pooled connection turns out to be closed. That hidden attempt would break
-    "max_attempts=N means N requests at most"; the SDK's retry layer decides.
-    """
-
-    async def _get_session(self, proxy_url: Any) -> Any:
-        session = await super()._get_session(proxy_url)  # pyright: ignore[reportUnknownMemberType]
-        session._retry_connection = False  # pyright: ignore[reportPrivateUsage]  # aiohttp's switch for that resend
-        return session
 
 
 def _add_data_path(session: Any, path: str) -> None:
@@ -401,18 +310,3 @@ def _running_under_trio() -> bool:
     except RuntimeError:
         return False
     return True
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None  # an HTTP date: AWS sends seconds, so ignore the rare other form
-    return seconds if seconds >= 0 else None
-
-
-async def _sleep(seconds: float) -> None:
-    # anyio, so that the backoff runs under asyncio and trio alike.
-    await anyio.sleep(seconds)

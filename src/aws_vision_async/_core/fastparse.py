@@ -9,16 +9,11 @@ members bound to headers still go through botocore's parser.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
 from typing import Any, Final
 
-RAW_BODY: Final = "__aws_vision_async_raw_body__"
+from .scope import CURRENT_ATTEMPT
 
-#: True while the SDK's own pipeline sends a request. The hooks installed on an
-#: aiobotocore client act only then, so calls made on that client directly
-#: (``aiobotocore_client``, or a client the caller handed in) behave as plain
-#: botocore: parsed replies, botocore's retry settings.
-IN_SDK_CALL: ContextVar[bool] = ContextVar("aws_vision_async_in_sdk_call", default=False)
+RAW_BODY: Final = "__aws_vision_async_raw_body__"
 
 
 def _body_only(shape: Any) -> bool:
@@ -37,7 +32,8 @@ class _RawBodyParser:
 
     async def parse(self, response: dict[str, Any], shape: Any) -> Any:
         body = response.get("body")
-        if IN_SDK_CALL.get() and response["status_code"] < 300 and isinstance(body, bytes) and _body_only(shape):
+        in_sdk_call = CURRENT_ATTEMPT.get() is not None
+        if in_sdk_call and response["status_code"] < 300 and isinstance(body, bytes) and _body_only(shape):
             headers: dict[str, str] = {str(k).lower(): v for k, v in response["headers"].items()}
             return {
                 RAW_BODY: body,
@@ -68,18 +64,8 @@ class RawBodyParserFactory:
         return getattr(self._inner, name)
 
 
-def never_retry(**_: Any) -> bool | None:
-    """A ``needs-retry`` handler that vetoes botocore's retries during SDK calls.
-
-    botocore takes the first answer that is not None from its handlers; this one
-    is registered first, so during an SDK call botocore never retries and the
-    SDK stays the only retry layer.
-    """
-    return False if IN_SDK_CALL.get() else None
-
-
 def install(client: Any) -> bool:
-    """Make ``client`` hand successful JSON bodies on raw during SDK calls, and not retry them.
+    """Make ``client`` hand successful JSON bodies on raw during SDK calls.
 
     The endpoint's parser factory is a private attribute of botocore; if it is
     not there the client keeps parsing and the SDK validates parsed dicts.
@@ -87,8 +73,6 @@ def install(client: Any) -> bool:
     Returns:
         Whether the fast path is in place.
     """
-    service = client.meta.service_model.service_id.hyphenize()
-    client.meta.events.register_first(f"needs-retry.{service}", never_retry, unique_id="aws-vision-async-no-retry")
     endpoint = getattr(client, "_endpoint", None)
     factory = getattr(endpoint, "_response_parser_factory", None)
     if factory is None:

@@ -64,8 +64,8 @@ class ServiceSpec:
     Attributes:
         service_name: botocore's name for it (``"rekognition"``).
         base_error: The service's base exception, raised for undocumented codes.
-        server_error: The service's ``TransientError`` for a 5xx reply without a
-            code the service documents (from a proxy or load balancer, say).
+        server_error: The service's ``TransientError`` for a 5xx reply that
+            carries no error code (from a proxy or load balancer, say).
         errors: Every documented error code, mapped to its class.
         data_path: A folder to add to botocore's loader, for models botocore no
             longer ships.

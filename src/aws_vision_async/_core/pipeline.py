@@ -1,0 +1,147 @@
+"""One logical call: its attempts, the retry decisions between them, and the waits.
+
+tenacity runs the loop; this module is the one adapter to it. Every attempt of
+a call carries the same invocation id and its own number (the attempt headers),
+and the same request parameters, so an idempotency token filled in before the
+loop is sent on every retry.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final, TypeVar
+
+import anyio
+import tenacity
+from tenacity import AsyncRetrying, RetryCallState, stop_never
+
+from ..errors import AwsVisionError, NetworkError, ReadTimeoutError, ServiceError, ThrottlingError
+from ..retry import RetryPolicy
+from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
+from .operation import OperationSpec, ServiceSpec
+from .scope import Attempt
+
+__all__ = ["is_retryable", "run"]
+
+_log = logging.getLogger("aws_vision_async")
+
+T = TypeVar("T")
+
+# Frames of tenacity and of the future it keeps the outcome in: about eight
+# between the SDK's call and the failed attempt, of no use to a reader.
+_HIDDEN_FILES: Final = (str(Path(tenacity.__file__).parent), inspect.getfile(Future))
+
+
+def is_retryable(service: ServiceSpec, op: OperationSpec[Any, Any], exc: BaseException) -> bool:
+    """Whether ``exc`` is worth another attempt of ``op``.
+
+    Retried: the retryable errors the operation documents, a 5xx reply without
+    a documented code (the service's ``server_error``), and network failures.
+    A throttling reply means the service did no work; after any other failure
+    it may have acted, so only operations safe to repeat are retried then
+    (reads, idempotent writes, writes that carry an idempotency token).
+    """
+    if isinstance(exc, ServiceError):
+        if exc.code not in op.retryable and not isinstance(exc, service.server_error):
+            return False
+        return op.safe_to_retry or isinstance(exc, ThrottlingError)
+    if isinstance(exc, NetworkError):
+        return op.safe_to_retry or not exc.may_have_reached_server
+    return False
+
+
+async def run(
+    service: ServiceSpec,
+    op: OperationSpec[Any, Any],
+    send: Callable[[Attempt], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    budget: RetryBudget | None,
+) -> T:
+    """Make one logical call: attempts through ``send`` until one succeeds or no retry is due.
+
+    Args:
+        service: The service called.
+        op: The operation called.
+        send: Makes one attempt.
+        policy: How many attempts, and the waits between them.
+        budget: The client's retry budget, or ``None`` when the policy does not use one.
+
+    Returns:
+        What the successful attempt returned.
+    """
+    invocation_id = str(uuid.uuid4())
+    attempts = 0
+    last_cost = 0
+
+    async def attempt() -> T:
+        nonlocal attempts
+        attempts += 1
+        return await send(Attempt(invocation_id, attempts, policy.max_attempts))
+
+    def should_retry(state: RetryCallState) -> bool:
+        nonlocal last_cost
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        if exc is None or state.attempt_number >= policy.max_attempts:
+            return False
+        if not is_retryable(service, op, exc):
+            return False
+        cost = TIMEOUT_RETRY_COST if isinstance(exc, ReadTimeoutError) else RETRY_COST
+        if budget is not None and not budget.acquire(cost):
+            _log.debug("%s: retry budget exhausted, not retrying %s", op.name, type(exc).__name__)
+            return False
+        last_cost = cost
+        return True
+
+    def wait(state: RetryCallState) -> float:
+        outcome = state.outcome
+        exc = outcome.exception() if outcome is not None else None
+        retry_after = exc.retry_after if isinstance(exc, ServiceError) else None
+        delay = policy.backoff(state.attempt_number, retry_after)
+        _log.debug(
+            "%s: attempt %d of %d failed with %s; retrying in %.3fs",
+            op.name,
+            state.attempt_number,
+            policy.max_attempts,
+            type(exc).__name__,
+            delay,
+        )
+        return delay
+
+    retrying = AsyncRetrying(
+        retry=should_retry,
+        wait=wait,
+        stop=stop_never,  # should_retry counts the attempts
+        reraise=True,
+        sleep=anyio.sleep,  # asyncio and trio alike
+    )
+    try:
+        result: T = await retrying(attempt)
+    except AwsVisionError as exc:
+        exc.__traceback__ = _without_hidden_frames(exc.__traceback__)
+        raise
+    if budget is not None:
+        budget.release(last_cost or NO_RETRY_INCREMENT)
+    return result
+
+
+def _without_hidden_frames(tb: TracebackType | None) -> TracebackType | None:
+    kept: list[TracebackType] = []
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_HIDDEN_FILES):
+            kept.append(tb)
+        tb = tb.tb_next
+    for outer, inner in itertools.pairwise(kept):
+        outer.tb_next = inner
+    if kept:
+        kept[-1].tb_next = None
+        return kept[0]
+    return None
