@@ -55,6 +55,7 @@ class Reply:
     raw: bytes | None = None
     delay: float = 0.0
     drop: bool = False
+    content_type: str | None = None
 
 
 Responder = Reply | Callable[[Recorded], Reply]
@@ -75,6 +76,12 @@ def lfv_error(code: str, status: int, message: str = "", retry_after: int | None
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     return Reply(status, {"message": message or code}, headers)
+
+
+def proxy_error(status: int) -> Reply:
+    """A 5xx page from a proxy or load balancer in front of the service: HTML, no AWS error code."""
+    page = f"<html><head><title>{status}</title></head><body><h1>{status}</h1></body></html>"
+    return Reply(status, raw=page.encode(), content_type="text/html")
 
 
 def drop() -> Reply:
@@ -168,7 +175,7 @@ class FakeAws:
             status=reply.status,
             body=data,
             headers=headers,
-            content_type=REK_JSON if is_rek else "application/json",
+            content_type=reply.content_type or (REK_JSON if is_rek else "application/json"),
         )
 
     def _on_connect(self, delta: int) -> None:
