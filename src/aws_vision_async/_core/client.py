@@ -14,7 +14,6 @@ from aiobotocore.config import AioConfig
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from pydantic import BaseModel
-from typing_extensions import Self
 
 from .. import __version__
 from ..retry import RetryPolicy
@@ -33,6 +32,9 @@ USER_AGENT = f"aws-vision-async/{__version__}"
 ReqT = TypeVar("ReqT", bound=BaseModel)
 RespT = TypeVar("RespT", bound=BaseModel)
 ItemT = TypeVar("ItemT")
+# A TypeVar rather than typing.Self: jedi (IPython, Jupyter, several editors) resolves
+# Self to this base class, so `async with RekognitionClient() as rek: rek.` completed nothing.
+ClientT = TypeVar("ClientT", bound="BaseClient")
 
 
 def drop_none(**params: Any) -> dict[str, Any]:
@@ -155,7 +157,7 @@ class BaseClient:
         transport.install(client)
         self._client = client
 
-    async def __aenter__(self) -> Self:
+    async def __aenter__(self: ClientT) -> ClientT:
         if self._client is not None:
             if self._given_client is None:
                 raise RuntimeError(f"{type(self).__name__} is open already")
