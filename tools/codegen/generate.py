@@ -53,34 +53,130 @@ _SCALARS = {
 # -- documentation -------------------------------------------------------------------------
 
 
-def _text(doc: str | None) -> str:
-    """HTML documentation to one line of plain text."""
+#: Tags that mark up words inside a sentence: dropped without a space, so that
+#: ``<code>FaceIds</code>.`` reads "FaceIds." and not "FaceIds .".
+_INLINE_TAGS = re.compile(r"</?(?:a|b|code|em|i|strong|u|sub|sup)(?:\s[^>]*)?>")
+_LINK = re.compile(r'<a\s[^>]*href="([^"]+)"[^>]*>(.*?)</a>', re.S)
+
+
+def _between_words(match: re.Match[str]) -> bool:
+    text, start, end = match.string, match.start(), match.end()
+    return start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+
+
+def _text(doc: str | None, *, links: bool = False) -> str:
+    """HTML documentation to one line of plain text; ``links`` keeps hrefs as Markdown links."""
     if not doc:
         return ""
+    if links:
+        doc = _LINK.sub(lambda m: f"[{m.group(2).strip()}]({m.group(1)})", doc)
+    # Between two letters an inline tag stands for a space ("Each<code>PersonMatch</code>").
+    doc = _INLINE_TAGS.sub(lambda m: " " if _between_words(m) else "", doc)
     doc = re.sub(r"<[^>]+>", " ", doc)
     doc = html.unescape(doc)
     doc = re.sub(r"\s\*\*(?=\s|$)", " ", doc)  # stray Markdown bold markers in some AWS docs
     return re.sub(r"\s+", " ", doc).strip()
 
 
+#: A paragraph that is a notice about the operation rather than its description.
+_NOTICE = re.compile(
+    r"(?:This operation applies only to|Service availability notice|End of support notice|Note:|Important:)", re.I
+)
+_ADMONITION = re.compile(r"\s*<(note|important)>(.*?)</\1>", re.S)
+_LEADING_PARAGRAPH = re.compile(r"\s*<p>(.*?)</p>", re.S)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice an AWS doc opens with: its Google-style section title and its text."""
+
+    title: str
+    text: str
+
+
+def _split_notices(doc: str | None) -> tuple[list[Notice], str]:
+    """The notices a doc opens with (``<note>``, ``<important>``, "Service availability notice: ..."), and the rest.
+
+    AWS puts them before the description, where they would become the summary line;
+    the generated docstring keeps them as a later section instead.
+    """
+    rest = doc or ""
+    notices: list[Notice] = []
+    while True:
+        block = _ADMONITION.match(rest)
+        if block:
+            title = "Important" if block.group(1) == "important" else "Note"
+            notices.append(Notice(title, _text(block.group(2), links=True)))
+            rest = rest[block.end() :]
+            continue
+        para = _LEADING_PARAGRAPH.match(rest)
+        if para and _NOTICE.match(_text(para.group(1))):
+            notices.append(Notice("Note", _text(para.group(1), links=True)))
+            rest = rest[para.end() :]
+            continue
+        break
+    if not re.search(r"\w", _text(rest)):
+        return [], doc or ""  # nothing but notices: they are the description
+    return notices, rest
+
+
 def _first_paragraph(doc: str | None) -> str:
+    """The first paragraph of a doc's description, past any leading notice."""
     if not doc:
         return ""
+    _, doc = _split_notices(doc)
     match = re.search(r"<p>(.*?)</p>", doc, re.S)
     return _text(match.group(1) if match else doc)
 
 
+def _split_sentences(text: str) -> list[str]:
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text) if s]
+
+
 def _sentences(text: str, count: int) -> str:
-    parts = re.split(r"(?<=[.!?])\s+(?=[A-Z(])", text)
-    return " ".join(parts[:count]).strip()
+    return " ".join(_split_sentences(text)[:count]).strip()
 
 
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
 
-def _wrap(text: str, indent: str, width: int = 100) -> list[str]:
-    return textwrap.wrap(_escape(text), width=width, initial_indent=indent, subsequent_indent=indent) or [indent]
+def _wrap(text: str, indent: str, width: int = 100, *, whole_words: bool = False) -> list[str]:
+    """Wrap ``text``; ``whole_words`` never splits a word or at a hyphen (URLs in links)."""
+    wrapped = textwrap.wrap(
+        _escape(text),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent,
+        break_long_words=not whole_words,
+        break_on_hyphens=not whole_words,
+    )
+    return wrapped or [indent]
+
+
+def _summary(text: str, fallback: str) -> str:
+    """A summary line: the first sentence, whole (it is all a hover or a reference table shows)."""
+    first = (_split_sentences(text) or [fallback])[0]
+    return first if re.search(r"[.!?]$", first) else first.rstrip(":;, ") + "."
+
+
+def method_doc(doc: str | None, fallback: str, indent: str) -> list[str]:
+    """The description part of an operation's docstring: summary line, one more sentence, notices.
+
+    The first line is the first sentence of the description even when the service doc
+    opens with a notice ("This operation applies only to ...", "Service availability
+    notice: ..."); each such notice follows as a ``Note:`` or ``Important:`` section.
+    """
+    notices, rest = _split_notices(doc)
+    paragraph = _first_paragraph(rest)
+    summary = _summary(paragraph, fallback)
+    lines = [indent + _escape(summary)]
+    more = " ".join(_split_sentences(paragraph)[1:2])
+    if more:
+        lines += ["", *_wrap(more, indent)]
+    for notice in notices:
+        lines += ["", f"{indent}{notice.title}:", *_wrap(notice.text, indent + "    ", whole_words=True)]
+    return lines
 
 
 # -- patterns --------------------------------------------------------------------------------
@@ -435,7 +531,7 @@ def render_errors(svc: Service) -> str:
         '    """An HTTP 500, 502, 503 or 504 reply that carries no error code.',
         "",
         "    A proxy or load balancer in front of the service answers so (often with an HTML",
-        "    page); ``code`` is then the status (``\"502\"``). Retried where a retry is safe:",
+        '    page); ``code`` is then the status (``"502"``). Retried where a retry is safe:',
         "    reads, and writes that carry an idempotency token.",
         '    """',
         "",
@@ -599,8 +695,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         used_models.update({op.input, op.output})
         # Required parameters first, then the optional ones.
         params.sort(key=lambda p: "=" in p)
-        summary = _sentences(_first_paragraph(svc.op_doc(op.name)), 2) or f"Call ``{op.name}``."
-        doc: list[str] = _wrap(summary, "        ", 100)
+        doc = method_doc(svc.op_doc(op.name), f"Call ``{op.name}``.", "        ")
         doc[0] = '        """' + doc[0].lstrip()
         if arg_docs:
             doc += ["", "        Args:", *arg_docs]

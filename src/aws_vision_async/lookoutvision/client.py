@@ -96,8 +96,10 @@ class LookoutVisionClient(BaseClient):
         dataset_source: DatasetSource | None = None,
         client_token: str | None = None,
     ) -> CreateDatasetResponse:
-        """Creates a new dataset in an Amazon Lookout for Vision project. CreateDataset can create a
-        training or a test dataset from a valid dataset source ( DatasetSource ).
+        """Creates a new dataset in an Amazon Lookout for Vision project.
+
+        CreateDataset can create a training or a test dataset from a valid dataset source
+        (DatasetSource).
 
         Args:
             project_name: The name of the project in which you want to create a dataset.
@@ -142,9 +144,10 @@ class LookoutVisionClient(BaseClient):
         kms_key_id: str | None = None,
         tags: list[Tag] | None = None,
     ) -> CreateModelResponse:
-        """Creates a new version of a model within an an Amazon Lookout for Vision project. CreateModel
-        is an asynchronous operation in which Amazon Lookout for Vision trains, tests, and evaluates
-        a new version of a model.
+        """Creates a new version of a model within an an Amazon Lookout for Vision project.
+
+        CreateModel is an asynchronous operation in which Amazon Lookout for Vision trains, tests,
+        and evaluates a new version of a model.
 
         Args:
             project_name: The name of the project in which you want to create a model version.
@@ -183,8 +186,9 @@ class LookoutVisionClient(BaseClient):
         return await self._call(_ops.CREATE_MODEL, request)
 
     async def create_project(self, *, project_name: str, client_token: str | None = None) -> CreateProjectResponse:
-        """Creates an empty Amazon Lookout for Vision project. After you create the project, add a
-        dataset by calling CreateDataset .
+        """Creates an empty Amazon Lookout for Vision project.
+
+        After you create the project, add a dataset by calling CreateDataset.
 
         Args:
             project_name: The name for the project.
@@ -212,7 +216,7 @@ class LookoutVisionClient(BaseClient):
     async def delete_dataset(
         self, *, project_name: str, dataset_type: str, client_token: str | None = None
     ) -> DeleteDatasetResponse:
-        """Deletes an existing Amazon Lookout for Vision dataset .
+        """Deletes an existing Amazon Lookout for Vision dataset.
 
         Args:
             project_name: The name of the project that contains the dataset that you want to delete.
@@ -242,7 +246,9 @@ class LookoutVisionClient(BaseClient):
     async def delete_model(
         self, *, project_name: str, model_version: str, client_token: str | None = None
     ) -> DeleteModelResponse:
-        """Deletes an Amazon Lookout for Vision model. You can't delete a running model.
+        """Deletes an Amazon Lookout for Vision model.
+
+        You can't delete a running model.
 
         Args:
             project_name: The name of the project that contains the model that you want to delete.
@@ -401,7 +407,7 @@ class LookoutVisionClient(BaseClient):
                 use.
             model_version: The version of the model that you want to use.
             body: The unencrypted image bytes that you want to analyze.
-            content_type: The type of the image passed in Body .
+            content_type: The type of the image passed in Body.
 
         Returns:
             The ``DetectAnomaliesResponse``.
@@ -434,13 +440,15 @@ class LookoutVisionClient(BaseClient):
         max_results: int | None = None,
         source_ref_contains: str | None = None,
     ) -> AsyncPaginator[str, ListDatasetEntriesResponse]:
-        """Lists the JSON Lines within a dataset. An Amazon Lookout for Vision JSON Line contains the
-        anomaly information for a single image, including the image location and the assigned label.
+        """Lists the JSON Lines within a dataset.
+
+        An Amazon Lookout for Vision JSON Line contains the anomaly information for a single image,
+        including the image location and the assigned label.
 
         Args:
             project_name: The name of the project that contains the dataset that you want to list.
             dataset_type: The type of the dataset that you want to list.
-            labeled: Specify true to include labeled entries, otherwise specify false .
+            labeled: Specify true to include labeled entries, otherwise specify false.
             anomaly_class: Specify normal to include only normal images.
             before_creation_date: Only includes entries before the specified date in the response.
             after_creation_date: Only includes entries after the specified date in the response.
@@ -543,8 +551,7 @@ class LookoutVisionClient(BaseClient):
     def list_projects(
         self, *, next_token: str | None = None, max_results: int | None = None
     ) -> AsyncPaginator[ProjectMetadata, ListProjectsResponse]:
-        """Lists the Amazon Lookout for Vision projects in your AWS account that are in the AWS Region
-        in which you call ListProjects .
+        """Lists the Amazon Lookout for Vision projects in your AWS account that are in the AWS Region in which you call ListProjects.
 
         Args:
             next_token: If the previous response was incomplete (because there is more data to
@@ -600,8 +607,9 @@ class LookoutVisionClient(BaseClient):
         client_token: str | None = None,
         max_inference_units: int | None = None,
     ) -> StartModelResponse:
-        """Starts the running of the version of an Amazon Lookout for Vision model. Starting a model
-        takes a while to complete.
+        """Starts the running of the version of an Amazon Lookout for Vision model.
+
+        Starting a model takes a while to complete.
 
         Args:
             project_name: The name of the project that contains the model that you want to start.
@@ -648,8 +656,10 @@ class LookoutVisionClient(BaseClient):
         description: str | None = None,
         client_token: str | None = None,
     ) -> StartModelPackagingJobResponse:
-        """Starts an Amazon Lookout for Vision model packaging job. A model packaging job creates an
-        AWS IoT Greengrass component for a Lookout for Vision model.
+        """Starts an Amazon Lookout for Vision model packaging job.
+
+        A model packaging job creates an AWS IoT Greengrass component for a Lookout for Vision
+        model.
 
         Args:
             project_name: The name of the project which contains the version of the model that you
@@ -691,7 +701,9 @@ class LookoutVisionClient(BaseClient):
     async def stop_model(
         self, *, project_name: str, model_version: str, client_token: str | None = None
     ) -> StopModelResponse:
-        """Stops the hosting of a running model. The operation might take a while to complete.
+        """Stops the hosting of a running model.
+
+        The operation might take a while to complete.
 
         Args:
             project_name: The name of the project that contains the model that you want to stop.
@@ -719,8 +731,9 @@ class LookoutVisionClient(BaseClient):
         return await self._call(_ops.STOP_MODEL, request)
 
     async def tag_resource(self, *, resource_arn: str, tags: list[Tag]) -> TagResourceResponse:
-        """Adds one or more key-value tags to an Amazon Lookout for Vision model. For more information,
-        see Tagging a model in the Amazon Lookout for Vision Developer Guide .
+        """Adds one or more key-value tags to an Amazon Lookout for Vision model.
+
+        For more information, see Tagging a model in the Amazon Lookout for Vision Developer Guide.
 
         Args:
             resource_arn: The Amazon Resource Name (ARN) of the model to assign the tags.
@@ -744,8 +757,9 @@ class LookoutVisionClient(BaseClient):
         return await self._call(_ops.TAG_RESOURCE, request)
 
     async def untag_resource(self, *, resource_arn: str, tag_keys: list[str]) -> UntagResourceResponse:
-        """Removes one or more tags from an Amazon Lookout for Vision model. For more information, see
-        Tagging a model in the Amazon Lookout for Vision Developer Guide .
+        """Removes one or more tags from an Amazon Lookout for Vision model.
+
+        For more information, see Tagging a model in the Amazon Lookout for Vision Developer Guide.
 
         Args:
             resource_arn: The Amazon Resource Name (ARN) of the model from which you want to remove
@@ -771,8 +785,10 @@ class LookoutVisionClient(BaseClient):
     async def update_dataset_entries(
         self, *, project_name: str, dataset_type: str, changes: bytes, client_token: str | None = None
     ) -> UpdateDatasetEntriesResponse:
-        """Adds or updates one or more JSON Line entries in a dataset. A JSON Line includes information
-        about an image used for training or testing an Amazon Lookout for Vision model.
+        """Adds or updates one or more JSON Line entries in a dataset.
+
+        A JSON Line includes information about an image used for training or testing an Amazon
+        Lookout for Vision model.
 
         Args:
             project_name: The name of the project that contains the dataset that you want to update.

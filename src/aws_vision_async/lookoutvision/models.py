@@ -167,7 +167,7 @@ class AccessDeniedException(OutputShape):
 
 class Anomaly(OutputShape):
     """Information about an anomaly type found on an image by an image segmentation model. For more
-    information, see DetectAnomalies ."""
+    information, see DetectAnomalies."""
 
     name: str | None = Field(default=None, validation_alias="Name", serialization_alias="Name")
     """The name of an anomaly type found in an image."""
@@ -253,7 +253,7 @@ class CreateModelResponse(OutputShape):
     model_metadata: ModelMetadata | None = Field(
         default=None, validation_alias="ModelMetadata", serialization_alias="ModelMetadata"
     )
-    """The response from a call to CreateModel ."""
+    """The response from a call to CreateModel."""
 
 
 class CreateProjectRequest(InputShape):
@@ -279,7 +279,7 @@ class CreateProjectResponse(OutputShape):
 
 
 class DatasetDescription(OutputShape):
-    """The description for a dataset. For more information, see DescribeDataset ."""
+    """The description for a dataset. For more information, see DescribeDataset."""
 
     project_name: str | None = Field(default=None, validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the dataset."""
@@ -329,7 +329,7 @@ class DatasetImageStats(OutputShape):
 
 class DatasetMetadata(OutputShape):
     """Summary information for an Amazon Lookout for Vision dataset. For more information, see
-    DescribeDataset and ProjectDescription ."""
+    DescribeDataset and ProjectDescription."""
 
     dataset_type: str | None = Field(default=None, validation_alias="DatasetType", serialization_alias="DatasetType")
     """The type of the dataset."""
@@ -524,7 +524,7 @@ class DetectAnomaliesRequest(InputShape):
     content_type: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:.*)$")] = Field(
         validation_alias="ContentType", serialization_alias="ContentType"
     )
-    """The type of the image passed in Body ."""
+    """The type of the image passed in Body."""
 
 
 class DetectAnomaliesResponse(OutputShape):
@@ -537,15 +537,15 @@ class DetectAnomaliesResponse(OutputShape):
 
 
 class DetectAnomalyResult(OutputShape):
-    """The prediction results from a call to DetectAnomalies . DetectAnomalyResult includes
-    classification information for the prediction ( IsAnomalous and Confidence )."""
+    """The prediction results from a call to DetectAnomalies. DetectAnomalyResult includes
+    classification information for the prediction (IsAnomalous and Confidence)."""
 
     source: ImageSource | None = Field(default=None, validation_alias="Source", serialization_alias="Source")
     """The source of the image that was analyzed. direct means that the images was supplied from the local computer."""
     is_anomalous: bool | None = Field(default=None, validation_alias="IsAnomalous", serialization_alias="IsAnomalous")
     """True if Amazon Lookout for Vision classifies the image as containing an anomaly, otherwise false."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
-    """The confidence that Lookout for Vision has in the accuracy of the classification in IsAnomalous ."""
+    """The confidence that Lookout for Vision has in the accuracy of the classification in IsAnomalous."""
     anomalies: list[Anomaly] | None = Field(default=None, validation_alias="Anomalies", serialization_alias="Anomalies")
     """If the model is an image segmentation model, Anomalies contains a list of anomaly types found in the image."""
     anomaly_mask: bytes | None = Field(default=None, validation_alias="AnomalyMask", serialization_alias="AnomalyMask")
@@ -554,7 +554,7 @@ class DetectAnomalyResult(OutputShape):
 
 class GreengrassConfiguration(InputShape):
     """Configuration information for the AWS IoT Greengrass component created in a model packaging
-    job. For more information, see StartModelPackagingJob ."""
+    job. For more information, see StartModelPackagingJob."""
 
     compiler_options: Annotated[str, Field(min_length=3, max_length=1024, pattern="^(?:.*)$")] | None = Field(
         default=None, validation_alias="CompilerOptions", serialization_alias="CompilerOptions"
@@ -689,7 +689,7 @@ class ListDatasetEntriesRequest(InputShape):
     )
     """The type of the dataset that you want to list."""
     labeled: bool | None = Field(default=None, validation_alias="Labeled", serialization_alias="Labeled")
-    """Specify true to include labeled entries, otherwise specify false ."""
+    """Specify true to include labeled entries, otherwise specify false."""
     anomaly_class: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:(normal|anomaly))$")] | None = Field(
         default=None, validation_alias="AnomalyClass", serialization_alias="AnomalyClass"
     )
@@ -905,7 +905,7 @@ class ModelMetadata(OutputShape):
 
 class ModelPackagingConfiguration(InputShape):
     """Configuration information for a Amazon Lookout for Vision model packaging job. For more
-    information, see StartModelPackagingJob ."""
+    information, see StartModelPackagingJob."""
 
     greengrass: GreengrassConfiguration = Field(validation_alias="Greengrass", serialization_alias="Greengrass")
     """Configuration information for the AWS IoT Greengrass component in a model packaging job."""
@@ -923,8 +923,8 @@ class _ModelPackagingConfigurationReply(ModelPackagingConfiguration):
 
 
 class ModelPackagingDescription(OutputShape):
-    """Information about a model packaging job. For more information, see DescribeModelPackagingJob
-    ."""
+    """Information about a model packaging job. For more information, see
+    DescribeModelPackagingJob."""
 
     job_name: str | None = Field(default=None, validation_alias="JobName", serialization_alias="JobName")
     """The name of the model packaging job."""
@@ -971,7 +971,7 @@ class ModelPackagingDescription(OutputShape):
 
 
 class ModelPackagingJobMetadata(OutputShape):
-    """Metadata for a model packaging job. For more information, see ListModelPackagingJobs ."""
+    """Metadata for a model packaging job. For more information, see ListModelPackagingJobs."""
 
     job_name: str | None = Field(default=None, validation_alias="JobName", serialization_alias="JobName")
     """The name of the model packaging job."""
@@ -1055,7 +1055,7 @@ class OutputS3Object(OutputShape):
 
 
 class PixelAnomaly(OutputShape):
-    """Information about the pixels in an anomaly mask. For more information, see Anomaly ."""
+    """Information about the pixels in an anomaly mask. For more information, see Anomaly."""
 
     total_percentage_area: float | None = Field(
         default=None, validation_alias="TotalPercentageArea", serialization_alias="TotalPercentageArea"
@@ -1066,7 +1066,7 @@ class PixelAnomaly(OutputShape):
 
 
 class ProjectDescription(OutputShape):
-    """Describe an Amazon Lookout for Vision project. For more information, see DescribeProject ."""
+    """Describe an Amazon Lookout for Vision project. For more information, see DescribeProject."""
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project."""

@@ -246,7 +246,9 @@ class RekognitionClient(BaseClient):
         user_match_threshold: float | None = None,
         client_request_token: str | None = None,
     ) -> AssociateFacesResponse:
-        """Associates one or more faces with an existing UserID. Takes an array of FaceIds .
+        """Associates one or more faces with an existing UserID.
+
+        Takes an array of FaceIds.
 
         Args:
             collection_id: The ID of an existing collection containing the UserID.
@@ -254,7 +256,7 @@ class RekognitionClient(BaseClient):
             face_ids: An array of FaceIDs to associate with the UserID.
             user_match_threshold: An optional value specifying the minimum confidence in the UserID
                 match to return.
-            client_request_token: Idempotent token used to identify the request to AssociateFaces .
+            client_request_token: Idempotent token used to identify the request to AssociateFaces.
                 Generated once per call when not given, and reused on every retry.
 
         Returns:
@@ -295,8 +297,7 @@ class RekognitionClient(BaseClient):
         similarity_threshold: float | None = None,
         quality_filter: QualityFilter | None = None,
     ) -> CompareFacesResponse:
-        """Compares a face in the source input image with each of the 100 largest faces detected in the
-        target input image.
+        """Compares a face in the source input image with each of the 100 largest faces detected in the target input image.
 
         Args:
             source_image: The input image as base64-encoded bytes or an S3 object.
@@ -343,7 +344,13 @@ class RekognitionClient(BaseClient):
         tags: dict[str, str] | None = None,
         kms_key_id: str | None = None,
     ) -> CopyProjectVersionResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Copies a version of an Amazon Rekognition Custom Labels model from a source project to a destination project.
+
+        The source and destination projects can be in different AWS accounts but must be in the same
+        AWS Region.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             source_project_arn: The ARN of the source project in the trusting AWS account.
@@ -390,8 +397,9 @@ class RekognitionClient(BaseClient):
     async def create_collection(
         self, *, collection_id: str, tags: dict[str, str] | None = None
     ) -> CreateCollectionResponse:
-        """Creates a collection in an AWS Region. You can add faces to the collection using the
-        IndexFaces operation.
+        """Creates a collection in an AWS Region.
+
+        You can add faces to the collection using the IndexFaces operation.
 
         Args:
             collection_id: ID for the collection that you are creating.
@@ -422,7 +430,13 @@ class RekognitionClient(BaseClient):
         dataset_source: DatasetSource | None = None,
         tags: dict[str, str] | None = None,
     ) -> CreateDatasetResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Creates a new Amazon Rekognition Custom Labels dataset.
+
+        You can create a dataset by using an Amazon Sagemaker format manifest file or by copying an
+        existing Amazon Rekognition Custom Labels dataset.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_source: The source files for the dataset.
@@ -460,8 +474,10 @@ class RekognitionClient(BaseClient):
         settings: CreateFaceLivenessSessionRequestSettings | None = None,
         client_request_token: str | None = None,
     ) -> CreateFaceLivenessSessionResponse:
-        """This API operation initiates a Face Liveness session. It returns a SessionId , which you can
-        use to start streaming Face Liveness video and get the results for a Face Liveness session.
+        """This API operation initiates a Face Liveness session.
+
+        It returns a SessionId, which you can use to start streaming Face Liveness video and get the
+        results for a Face Liveness session.
 
         Args:
             kms_key_id: The identifier for your AWS Key Management Service key (AWS KMS key).
@@ -493,9 +509,10 @@ class RekognitionClient(BaseClient):
         auto_update: ProjectAutoUpdate | None = None,
         tags: dict[str, str] | None = None,
     ) -> CreateProjectResponse:
-        """Creates a new Amazon Rekognition project. A project is a group of resources (datasets, model
-        versions) that you use to create and manage a Amazon Rekognition Custom Labels Model or
-        custom adapter.
+        """Creates a new Amazon Rekognition project.
+
+        A project is a group of resources (datasets, model versions) that you use to create and
+        manage a Amazon Rekognition Custom Labels Model or custom adapter.
 
         Args:
             project_name: The name of the project to create.
@@ -536,9 +553,9 @@ class RekognitionClient(BaseClient):
         version_description: str | None = None,
         feature_config: CustomizationFeatureConfig | None = None,
     ) -> CreateProjectVersionResponse:
-        """Creates a new version of Amazon Rekognition project (like a Custom Labels model or a custom
-        adapter) and begins training. Models and adapters are managed as part of a Rekognition
-        project.
+        """Creates a new version of Amazon Rekognition project (like a Custom Labels model or a custom adapter) and begins training.
+
+        Models and adapters are managed as part of a Rekognition project.
 
         Args:
             project_arn: The ARN of the Amazon Rekognition project that will manage the project
@@ -599,8 +616,13 @@ class RekognitionClient(BaseClient):
         regions_of_interest: list[RegionOfInterest] | None = None,
         data_sharing_preference: StreamProcessorDataSharingPreference | None = None,
     ) -> CreateStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Creates an Amazon Rekognition stream processor that you can use to detect and recognize faces or to detect labels in a streaming video.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             input: Kinesis video stream stream that provides the source streaming video.
@@ -652,14 +674,16 @@ class RekognitionClient(BaseClient):
     async def create_user(
         self, *, collection_id: str, user_id: str, client_request_token: str | None = None
     ) -> CreateUserResponse:
-        """Creates a new User within a collection specified by CollectionId . Takes UserId as a
-        parameter, which is a user provided ID which should be unique within the collection.
+        """Creates a new User within a collection specified by CollectionId.
+
+        Takes UserId as a parameter, which is a user provided ID which should be unique within the
+        collection.
 
         Args:
             collection_id: The ID of an existing collection to which the new UserID needs to be
                 created.
             user_id: ID for the UserID to be created.
-            client_request_token: Idempotent token used to identify the request to CreateUser .
+            client_request_token: Idempotent token used to identify the request to CreateUser.
                 Generated once per call when not given, and reused on every retry.
 
         Returns:
@@ -687,8 +711,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.CREATE_USER, request)
 
     async def delete_collection(self, *, collection_id: str) -> DeleteCollectionResponse:
-        """Deletes the specified collection. Note that this operation removes all faces in the
-        collection.
+        """Deletes the specified collection.
+
+        Note that this operation removes all faces in the collection.
 
         Args:
             collection_id: ID of the collection to delete.
@@ -710,7 +735,12 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_COLLECTION, request)
 
     async def delete_dataset(self, *, dataset_arn: str) -> DeleteDatasetResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Deletes an existing Amazon Rekognition Custom Labels dataset.
+
+        Deleting a dataset might take while.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_arn: The ARN of the Amazon Rekognition Custom Labels dataset that you want to
@@ -735,8 +765,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_DATASET, request)
 
     async def delete_faces(self, *, collection_id: str, face_ids: list[str]) -> DeleteFacesResponse:
-        """Deletes faces from a collection. You specify a collection ID and an array of face IDs to
-        remove from the collection.
+        """Deletes faces from a collection.
+
+        You specify a collection ID and an array of face IDs to remove from the collection.
 
         Args:
             collection_id: Collection from which to remove the specific faces.
@@ -759,8 +790,10 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_FACES, request)
 
     async def delete_project(self, *, project_arn: str) -> DeleteProjectResponse:
-        """Deletes a Amazon Rekognition project. To delete a project you must first delete all models
-        or adapters associated with the project.
+        """Deletes a Amazon Rekognition project.
+
+        To delete a project you must first delete all models or adapters associated with the
+        project.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that you want to delete.
@@ -785,7 +818,10 @@ class RekognitionClient(BaseClient):
     async def delete_project_policy(
         self, *, project_arn: str, policy_name: str, policy_revision_id: str | None = None
     ) -> DeleteProjectPolicyResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Deletes an existing project policy.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that the project policy you
@@ -814,8 +850,7 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_PROJECT_POLICY, request)
 
     async def delete_project_version(self, *, project_version_arn: str) -> DeleteProjectVersionResponse:
-        """Deletes a Rekognition project model or project version, like a Amazon Rekognition Custom
-        Labels model or a custom adapter.
+        """Deletes a Rekognition project model or project version, like a Amazon Rekognition Custom Labels model or a custom adapter.
 
         Args:
             project_version_arn: The Amazon Resource Name (ARN) of the project version that you want
@@ -839,8 +874,16 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_PROJECT_VERSION, request)
 
     async def delete_stream_processor(self, *, name: str) -> DeleteStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Deletes the stream processor identified by Name.
+
+        You assign the value for Name when you create the stream processor with
+        CreateStreamProcessor.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             name: The name of the stream processor you want to delete.
@@ -865,14 +908,16 @@ class RekognitionClient(BaseClient):
     async def delete_user(
         self, *, collection_id: str, user_id: str, client_request_token: str | None = None
     ) -> DeleteUserResponse:
-        """Deletes the specified UserID within the collection. Faces that are associated with the
-        UserID are disassociated from the UserID before deleting the specified UserID.
+        """Deletes the specified UserID within the collection.
+
+        Faces that are associated with the UserID are disassociated from the UserID before deleting
+        the specified UserID.
 
         Args:
             collection_id: The ID of an existing collection from which the UserID needs to be
                 deleted.
             user_id: ID for the UserID to be deleted.
-            client_request_token: Idempotent token used to identify the request to DeleteUser .
+            client_request_token: Idempotent token used to identify the request to DeleteUser.
                 Generated once per call when not given, and reused on every retry.
 
         Returns:
@@ -899,9 +944,10 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DELETE_USER, request)
 
     async def describe_collection(self, *, collection_id: str) -> DescribeCollectionResponse:
-        """Describes the specified collection. You can use DescribeCollection to get information, such
-        as the number of faces indexed into a collection and the version of the model used by the
-        collection for face detection.
+        """Describes the specified collection.
+
+        You can use DescribeCollection to get information, such as the number of faces indexed into
+        a collection and the version of the model used by the collection for face detection.
 
         Args:
             collection_id: The ID of the collection to describe.
@@ -923,7 +969,13 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DESCRIBE_COLLECTION, request)
 
     async def describe_dataset(self, *, dataset_arn: str) -> DescribeDatasetResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Describes an Amazon Rekognition Custom Labels dataset.
+
+        You can get information such as the current status of a dataset and statistics about the
+        images and labels in a dataset.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_arn: The Amazon Resource Name (ARN) of the dataset that you want to describe.
@@ -952,8 +1004,9 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> AsyncPaginator[ProjectVersionDescription, DescribeProjectVersionsResponse]:
-        """Lists and describes the versions of an Amazon Rekognition project. You can specify up to 10
-        model or adapter versions in ProjectVersionArns .
+        """Lists and describes the versions of an Amazon Rekognition project.
+
+        You can specify up to 10 model or adapter versions in ProjectVersionArns.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
@@ -1022,8 +1075,16 @@ class RekognitionClient(BaseClient):
         return self._paginate(_ops.DESCRIBE_PROJECTS, request, _describe_projects_items)
 
     async def describe_stream_processor(self, *, name: str) -> DescribeStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Provides information about a stream processor created by CreateStreamProcessor.
+
+        You can get information about the input and output streams, the input parameters for the
+        face recognition being performed, and the current status of the stream processor.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             name: Name of the stream processor for which you want information.
@@ -1052,7 +1113,10 @@ class RekognitionClient(BaseClient):
         max_results: int | None = None,
         min_confidence: float | None = None,
     ) -> DetectCustomLabelsResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Detects custom labels in a supplied image by using an Amazon Rekognition Custom Labels model.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_version_arn: The ARN of the model version that you want to use.
@@ -1125,6 +1189,7 @@ class RekognitionClient(BaseClient):
         settings: DetectLabelsSettings | None = None,
     ) -> DetectLabelsResponse:
         """Detects instances of real-world entities within an image (JPEG or PNG) provided as input.
+
         This includes objects like flower, tree, and table; events like wedding, graduation, and
         birthday party; and concepts like landscape, evening, and nature.
 
@@ -1167,8 +1232,9 @@ class RekognitionClient(BaseClient):
         human_loop_config: HumanLoopConfig | None = None,
         project_version: str | None = None,
     ) -> DetectModerationLabelsResponse:
-        """Detects unsafe content in a specified JPEG or PNG format image. Use DetectModerationLabels
-        to moderate images depending on your requirements.
+        """Detects unsafe content in a specified JPEG or PNG format image.
+
+        Use DetectModerationLabels to moderate images depending on your requirements.
 
         Args:
             image: The input image as base64-encoded bytes or an S3 object.
@@ -1210,8 +1276,9 @@ class RekognitionClient(BaseClient):
     async def detect_protective_equipment(
         self, *, image: Image, summarization_attributes: ProtectiveEquipmentSummarizationAttributes | None = None
     ) -> DetectProtectiveEquipmentResponse:
-        """Detects Personal Protective Equipment (PPE) worn by people detected in an image. Amazon
-        Rekognition can detect the following types of PPE.
+        """Detects Personal Protective Equipment (PPE) worn by people detected in an image.
+
+        Amazon Rekognition can detect the following types of PPE.
 
         Args:
             image: The image in which you want to detect PPE on detected persons.
@@ -1268,14 +1335,16 @@ class RekognitionClient(BaseClient):
     async def disassociate_faces(
         self, *, collection_id: str, user_id: str, face_ids: list[str], client_request_token: str | None = None
     ) -> DisassociateFacesResponse:
-        """Removes the association between a Face supplied in an array of FaceIds and the User. If the
-        User is not present already, then a ResourceNotFound exception is thrown.
+        """Removes the association between a Face supplied in an array of FaceIds and the User.
+
+        If the User is not present already, then a ResourceNotFound exception is thrown.
 
         Args:
             collection_id: The ID of an existing collection containing the UserID.
             user_id: ID for the existing UserID.
-            client_request_token: Idempotent token used to identify the request to DisassociateFaces
-                . Generated once per call when not given, and reused on every retry.
+            client_request_token: Idempotent token used to identify the request to
+                DisassociateFaces. Generated once per call when not given, and reused on every
+                retry.
             face_ids: An array of face IDs to disassociate from the UserID.
 
         Returns:
@@ -1309,7 +1378,12 @@ class RekognitionClient(BaseClient):
     async def distribute_dataset_entries(
         self, *, datasets: list[DistributeDataset]
     ) -> DistributeDatasetEntriesResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Distributes the entries (images) in a training dataset across the training dataset and the test dataset for a project.
+
+        DistributeDatasetEntries moves 20% of the training dataset images to the test dataset.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             datasets: The ARNS for the training dataset and test dataset that you want to use.
@@ -1332,8 +1406,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DISTRIBUTE_DATASET_ENTRIES, request)
 
     async def get_celebrity_info(self, *, id: str) -> GetCelebrityInfoResponse:
-        """Gets the name and additional information about a celebrity based on their Amazon Rekognition
-        ID. The additional information is returned as an array of URLs.
+        """Gets the name and additional information about a celebrity based on their Amazon Rekognition ID.
+
+        The additional information is returned as an array of URLs.
 
         Args:
             id: The ID for the celebrity.
@@ -1362,8 +1437,7 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         sort_by: CelebrityRecognitionSortBy | None = None,
     ) -> GetCelebrityRecognitionResponse:
-        """Gets the celebrity recognition results for a Amazon Rekognition Video analysis started by
-        StartCelebrityRecognition .
+        """Gets the celebrity recognition results for a Amazon Rekognition Video analysis started by StartCelebrityRecognition.
 
         Args:
             job_id: Job identifier for the required celebrity recognition analysis.
@@ -1401,9 +1475,10 @@ class RekognitionClient(BaseClient):
         sort_by: ContentModerationSortBy | None = None,
         aggregate_by: ContentModerationAggregateBy | None = None,
     ) -> GetContentModerationResponse:
-        """Gets the inappropriate, unwanted, or offensive content analysis results for a Amazon
-        Rekognition Video analysis started by StartContentModeration . For a list of moderation
-        labels in Amazon Rekognition, see Using the image and video moderation APIs .
+        """Gets the inappropriate, unwanted, or offensive content analysis results for a Amazon Rekognition Video analysis started by StartContentModeration.
+
+        For a list of moderation labels in Amazon Rekognition, see Using the image and video
+        moderation APIs.
 
         Args:
             job_id: The identifier for the inappropriate, unwanted, or offensive content moderation
@@ -1442,8 +1517,7 @@ class RekognitionClient(BaseClient):
     async def get_face_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
     ) -> GetFaceDetectionResponse:
-        """Gets face detection results for a Amazon Rekognition Video analysis started by
-        StartFaceDetection .
+        """Gets face detection results for a Amazon Rekognition Video analysis started by StartFaceDetection.
 
         Args:
             job_id: Unique identifier for the face detection job.
@@ -1471,8 +1545,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.GET_FACE_DETECTION, request)
 
     async def get_face_liveness_session_results(self, *, session_id: str) -> GetFaceLivenessSessionResultsResponse:
-        """Retrieves the results of a specific Face Liveness session. It requires the sessionId as
-        input, which was created using CreateFaceLivenessSession .
+        """Retrieves the results of a specific Face Liveness session.
+
+        It requires the sessionId as input, which was created using CreateFaceLivenessSession.
 
         Args:
             session_id: A unique 128-bit UUID.
@@ -1501,9 +1576,10 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         sort_by: FaceSearchSortBy | None = None,
     ) -> GetFaceSearchResponse:
-        """Gets the face search results for Amazon Rekognition Video face search started by
-        StartFaceSearch . The search returns faces in a collection that match the faces of persons
-        detected in a video.
+        """Gets the face search results for Amazon Rekognition Video face search started by StartFaceSearch.
+
+        The search returns faces in a collection that match the faces of persons detected in a
+        video.
 
         Args:
             job_id: The job identifer for the search request.
@@ -1541,8 +1617,7 @@ class RekognitionClient(BaseClient):
         sort_by: LabelDetectionSortBy | None = None,
         aggregate_by: LabelDetectionAggregateBy | None = None,
     ) -> GetLabelDetectionResponse:
-        """Gets the label detection results of a Amazon Rekognition Video analysis started by
-        StartLabelDetection .
+        """Gets the label detection results of a Amazon Rekognition Video analysis started by StartLabelDetection.
 
         Args:
             job_id: Job identifier for the label detection operation for which you want results
@@ -1579,8 +1654,15 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.GET_LABEL_DETECTION, request)
 
     async def get_media_analysis_job(self, *, job_id: str) -> GetMediaAnalysisJobResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Retrieves the results for a given media analysis job.
+
+        Takes a JobId returned by StartMediaAnalysisJob.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             job_id: Unique identifier for the media analysis job for which you want to retrieve
@@ -1610,9 +1692,13 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         sort_by: PersonTrackingSortBy | None = None,
     ) -> GetPersonTrackingResponse:
-        """End of support notice: On October 31, 2025, AWS will discontinue support for Amazon
-        Rekognition People Pathing. After October 31, 2025, you will no longer be able to use the
-        Rekognition People Pathing capability.
+        """Gets the path tracking results of a Amazon Rekognition Video analysis started by StartPersonTracking.
+
+        Note:
+            End of support notice: On October 31, 2025, AWS will discontinue support for Amazon
+            Rekognition People Pathing. After October 31, 2025, you will no longer be able to use
+            the Rekognition People Pathing capability. For more information, visit this [blog
+            post](https://aws.amazon.com/blogs/machine-learning/transitioning-from-amazon-rekognition-people-pathing-exploring-other-alternatives/).
 
         Args:
             job_id: The identifier for a job that tracks persons in a video.
@@ -1643,8 +1729,7 @@ class RekognitionClient(BaseClient):
     async def get_segment_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
     ) -> GetSegmentDetectionResponse:
-        """Gets the segment detection results of a Amazon Rekognition Video analysis started by
-        StartSegmentDetection .
+        """Gets the segment detection results of a Amazon Rekognition Video analysis started by StartSegmentDetection.
 
         Args:
             job_id: Job identifier for the text detection operation for which you want results
@@ -1675,8 +1760,7 @@ class RekognitionClient(BaseClient):
     async def get_text_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
     ) -> GetTextDetectionResponse:
-        """Gets the text detection results of a Amazon Rekognition Video analysis started by
-        StartTextDetection .
+        """Gets the text detection results of a Amazon Rekognition Video analysis started by StartTextDetection.
 
         Args:
             job_id: Job identifier for the text detection operation for which you want results
@@ -1759,9 +1843,10 @@ class RekognitionClient(BaseClient):
     def list_collections(
         self, *, next_token: str | None = None, max_results: int | None = None
     ) -> AsyncPaginator[CollectionSummary, ListCollectionsResponse]:
-        """Returns list of collection IDs in your account. If the result is truncated, the response
-        also provides a NextToken that you can use in the subsequent request to fetch the next set
-        of collection IDs.
+        """Returns list of collection IDs in your account.
+
+        If the result is truncated, the response also provides a NextToken that you can use in the
+        subsequent request to fetch the next set of collection IDs.
 
         Args:
             next_token: Pagination token from the previous response.
@@ -1796,7 +1881,13 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> AsyncPaginator[str, ListDatasetEntriesResponse]:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Lists the entries (images) within a dataset.
+
+        An entry is a JSON Line that contains the information for a single image, including the
+        image location, assigned labels, and object location bounding boxes.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_arn: The Amazon Resource Name (ARN) for the dataset that you want to use.
@@ -1843,7 +1934,12 @@ class RekognitionClient(BaseClient):
     def list_dataset_labels(
         self, *, dataset_arn: str, next_token: str | None = None, max_results: int | None = None
     ) -> AsyncPaginator[DatasetLabelDescription, ListDatasetLabelsResponse]:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Lists the labels in a dataset.
+
+        Amazon Rekognition Custom Labels uses labels to describe images.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_arn: The Amazon Resource Name (ARN) of the dataset that you want to use.
@@ -1883,9 +1979,10 @@ class RekognitionClient(BaseClient):
         user_id: str | None = None,
         face_ids: list[str] | None = None,
     ) -> AsyncPaginator[Face, ListFacesResponse]:
-        """Returns metadata for faces in the specified collection. This metadata includes information
-        such as the bounding box coordinates, the confidence (that the bounding box contains a
-        face), and face ID.
+        """Returns metadata for faces in the specified collection.
+
+        This metadata includes information such as the bounding box coordinates, the confidence
+        (that the bounding box contains a face), and face ID.
 
         Args:
             collection_id: ID of the collection from which to list the faces.
@@ -1925,8 +2022,15 @@ class RekognitionClient(BaseClient):
     async def list_media_analysis_jobs(
         self, *, next_token: str | None = None, max_results: int | None = None
     ) -> ListMediaAnalysisJobsResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Returns a list of media analysis jobs.
+
+        Results are sorted by CreationTimestamp in descending order.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             next_token: Pagination token, if the previous response was incomplete.
@@ -1951,7 +2055,10 @@ class RekognitionClient(BaseClient):
     def list_project_policies(
         self, *, project_arn: str, next_token: str | None = None, max_results: int | None = None
     ) -> AsyncPaginator[ProjectPolicy, ListProjectPoliciesResponse]:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Gets a list of the project policies attached to a project.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_arn: The ARN of the project for which you want to list the project policies.
@@ -1983,8 +2090,13 @@ class RekognitionClient(BaseClient):
     def list_stream_processors(
         self, *, next_token: str | None = None, max_results: int | None = None
     ) -> AsyncPaginator[StreamProcessor, ListStreamProcessorsResponse]:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Gets a list of stream processors that you have created with CreateStreamProcessor.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             next_token: If the previous response was incomplete (because there are more stream
@@ -2011,8 +2123,7 @@ class RekognitionClient(BaseClient):
         return self._paginate(_ops.LIST_STREAM_PROCESSORS, request, _list_stream_processors_items)
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
-        """Returns a list of tags in an Amazon Rekognition collection, stream processor, or Custom
-        Labels model.
+        """Returns a list of tags in an Amazon Rekognition collection, stream processor, or Custom Labels model.
 
         Args:
             resource_arn: Amazon Resource Name (ARN) of the model, collection, or stream processor
@@ -2037,8 +2148,10 @@ class RekognitionClient(BaseClient):
     def list_users(
         self, *, collection_id: str, max_results: int | None = None, next_token: str | None = None
     ) -> AsyncPaginator[User, ListUsersResponse]:
-        """Returns metadata of the User such as UserID in the specified collection. Anonymous User (to
-        reserve faces without any identity) is not returned as part of this request.
+        """Returns metadata of the User such as UserID in the specified collection.
+
+        Anonymous User (to reserve faces without any identity) is not returned as part of this
+        request.
 
         Args:
             collection_id: The ID of an existing collection.
@@ -2068,7 +2181,13 @@ class RekognitionClient(BaseClient):
     async def put_project_policy(
         self, *, project_arn: str, policy_name: str, policy_document: str, policy_revision_id: str | None = None
     ) -> PutProjectPolicyResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Attaches a project policy to a Amazon Rekognition Custom Labels project in a trusting AWS account.
+
+        A project policy specifies that a trusted AWS account can copy a model version from a
+        trusting AWS account to a project in the trusted AWS account.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that the project policy is
@@ -2108,8 +2227,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.PUT_PROJECT_POLICY, request)
 
     async def recognize_celebrities(self, *, image: Image) -> RecognizeCelebritiesResponse:
-        """Returns an array of celebrities recognized in the input image. For more information, see
-        Recognizing celebrities in the Amazon Rekognition Developer Guide.
+        """Returns an array of celebrities recognized in the input image.
+
+        For more information, see Recognizing celebrities in the Amazon Rekognition Developer Guide.
 
         Args:
             image: The input image as base64-encoded bytes or an S3 object.
@@ -2141,8 +2261,9 @@ class RekognitionClient(BaseClient):
         max_faces: int | None = None,
         face_match_threshold: float | None = None,
     ) -> SearchFacesResponse:
-        """For a given input face ID, searches for matching faces in the collection the face belongs
-        to. You get a face ID when you add a face to the collection using the IndexFaces operation.
+        """For a given input face ID, searches for matching faces in the collection the face belongs to.
+
+        You get a face ID when you add a face to the collection using the IndexFaces operation.
 
         Args:
             collection_id: ID of the collection the face belongs to.
@@ -2183,9 +2304,10 @@ class RekognitionClient(BaseClient):
         face_match_threshold: float | None = None,
         quality_filter: QualityFilter | None = None,
     ) -> SearchFacesByImageResponse:
-        """For a given input image, first detects the largest face in the image, and then searches the
-        specified collection for matching faces. The operation compares the features of the input
-        face with faces in the specified collection.
+        """For a given input image, first detects the largest face in the image, and then searches the specified collection for matching faces.
+
+        The operation compares the features of the input face with faces in the specified
+        collection.
 
         Args:
             collection_id: ID of the collection to search.
@@ -2233,8 +2355,10 @@ class RekognitionClient(BaseClient):
         user_match_threshold: float | None = None,
         max_users: int | None = None,
     ) -> SearchUsersResponse:
-        """Searches for UserIDs within a collection based on a FaceId or UserId . This API can be used
-        to find the closest UserID (with a highest similarity) to associate a face.
+        """Searches for UserIDs within a collection based on a FaceId or UserId.
+
+        This API can be used to find the closest UserID (with a highest similarity) to associate a
+        face.
 
         Args:
             collection_id: The ID of an existing collection containing the UserID, used with a
@@ -2278,8 +2402,10 @@ class RekognitionClient(BaseClient):
         max_users: int | None = None,
         quality_filter: QualityFilter | None = None,
     ) -> SearchUsersByImageResponse:
-        """Searches for UserIDs using a supplied image. It first detects the largest face in the image,
-        and then searches a specified collection for matching UserIDs.
+        """Searches for UserIDs using a supplied image.
+
+        It first detects the largest face in the image, and then searches a specified collection for
+        matching UserIDs.
 
         Args:
             collection_id: The ID of an existing collection containing the UserID.
@@ -2373,9 +2499,10 @@ class RekognitionClient(BaseClient):
         notification_channel: NotificationChannel | None = None,
         job_tag: str | None = None,
     ) -> StartContentModerationResponse:
-        """Starts asynchronous detection of inappropriate, unwanted, or offensive content in a stored
-        video. For a list of moderation labels in Amazon Rekognition, see Using the image and video
-        moderation APIs .
+        """Starts asynchronous detection of inappropriate, unwanted, or offensive content in a stored video.
+
+        For a list of moderation labels in Amazon Rekognition, see Using the image and video
+        moderation APIs.
 
         Args:
             video: The video in which you want to detect inappropriate, unwanted, or offensive
@@ -2478,8 +2605,7 @@ class RekognitionClient(BaseClient):
         notification_channel: NotificationChannel | None = None,
         job_tag: str | None = None,
     ) -> StartFaceSearchResponse:
-        """Starts the asynchronous search for faces in a collection that match the faces of persons
-        detected in a stored video.
+        """Starts the asynchronous search for faces in a collection that match the faces of persons detected in a stored video.
 
         Args:
             video: The video you want to search.
@@ -2592,8 +2718,15 @@ class RekognitionClient(BaseClient):
         job_name: str | None = None,
         kms_key_id: str | None = None,
     ) -> StartMediaAnalysisJobResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Initiates a new media analysis job.
+
+        Accepts a manifest file in an Amazon S3 bucket.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             client_request_token: Idempotency token used to prevent the accidental creation of
@@ -2647,9 +2780,13 @@ class RekognitionClient(BaseClient):
         notification_channel: NotificationChannel | None = None,
         job_tag: str | None = None,
     ) -> StartPersonTrackingResponse:
-        """End of support notice: On October 31, 2025, AWS will discontinue support for Amazon
-        Rekognition People Pathing. After October 31, 2025, you will no longer be able to use the
-        Rekognition People Pathing capability.
+        """Starts the asynchronous tracking of a person's path in a stored video.
+
+        Note:
+            End of support notice: On October 31, 2025, AWS will discontinue support for Amazon
+            Rekognition People Pathing. After October 31, 2025, you will no longer be able to use
+            the Rekognition People Pathing capability. For more information, visit this [blog
+            post](https://aws.amazon.com/blogs/machine-learning/transitioning-from-amazon-rekognition-people-pathing-exploring-other-alternatives/).
 
         Args:
             video: The video in which you want to detect people.
@@ -2691,7 +2828,12 @@ class RekognitionClient(BaseClient):
     async def start_project_version(
         self, *, project_version_arn: str, min_inference_units: int, max_inference_units: int | None = None
     ) -> StartProjectVersionResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Starts the running of the version of a model.
+
+        Starting a model takes a while to complete.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_version_arn: The Amazon Resource Name(ARN) of the model version that you want to
@@ -2785,8 +2927,15 @@ class RekognitionClient(BaseClient):
         start_selector: StreamProcessingStartSelector | None = None,
         stop_selector: StreamProcessingStopSelector | None = None,
     ) -> StartStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Starts processing a stream processor.
+
+        You create a stream processor by calling CreateStreamProcessor.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             name: The name of the stream processor to start processing.
@@ -2863,7 +3012,12 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.START_TEXT_DETECTION, request)
 
     async def stop_project_version(self, *, project_version_arn: str) -> StopProjectVersionResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Stops a running model.
+
+        The operation might take a while to complete.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             project_version_arn: The Amazon Resource Name (ARN) of the model version that you want
@@ -2887,11 +3041,16 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.STOP_PROJECT_VERSION, request)
 
     async def stop_stream_processor(self, *, name: str) -> StopStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Stops a running stream processor that was created by CreateStreamProcessor.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
-            name: The name of a stream processor created by CreateStreamProcessor .
+            name: The name of a stream processor created by CreateStreamProcessor.
 
         Returns:
             The ``StopStreamProcessorResponse``.
@@ -2911,8 +3070,9 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.STOP_STREAM_PROCESSOR, request)
 
     async def tag_resource(self, *, resource_arn: str, tags: dict[str, str]) -> TagResourceResponse:
-        """Adds one or more key-value tags to an Amazon Rekognition collection, stream processor, or
-        Custom Labels model. For more information, see Tagging AWS Resources .
+        """Adds one or more key-value tags to an Amazon Rekognition collection, stream processor, or Custom Labels model.
+
+        For more information, see Tagging AWS Resources.
 
         Args:
             resource_arn: Amazon Resource Name (ARN) of the model, collection, or stream processor
@@ -2937,8 +3097,7 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.TAG_RESOURCE, request)
 
     async def untag_resource(self, *, resource_arn: str, tag_keys: list[str]) -> UntagResourceResponse:
-        """Removes one or more tags from an Amazon Rekognition collection, stream processor, or Custom
-        Labels model.
+        """Removes one or more tags from an Amazon Rekognition collection, stream processor, or Custom Labels model.
 
         Args:
             resource_arn: Amazon Resource Name (ARN) of the model, collection, or stream processor
@@ -2964,7 +3123,13 @@ class RekognitionClient(BaseClient):
     async def update_dataset_entries(
         self, *, dataset_arn: str, changes: DatasetChanges
     ) -> UpdateDatasetEntriesResponse:
-        """This operation applies only to Amazon Rekognition Custom Labels.
+        """Adds or updates one or more entries (images) in a dataset.
+
+        An entry is a JSON Line which contains the information for a single image, including the
+        image location, assigned labels, and object location bounding boxes.
+
+        Note:
+            This operation applies only to Amazon Rekognition Custom Labels.
 
         Args:
             dataset_arn: The Amazon Resource Name (ARN) of the dataset that you want to update.
@@ -2997,8 +3162,15 @@ class RekognitionClient(BaseClient):
         data_sharing_preference_for_update: StreamProcessorDataSharingPreference | None = None,
         parameters_to_delete: list[StreamProcessorParameterToDelete] | None = None,
     ) -> UpdateStreamProcessorResponse:
-        """Service availability notice: Streaming Video and Bulk Image Analysis is no longer available
-        to new customers. For more information, see Rekognition feature availability changes .
+        """Allows you to update a stream processor.
+
+        You can change some settings and regions of interest and delete certain parameters.
+
+        Important:
+            Service availability notice: Streaming Video and Bulk Image Analysis is no longer
+            available to new customers. For more information, see [Rekognition feature availability
+            changes](https://docs.aws.amazon.com/rekognition/latest/dg/rekognition-availability-changes.html).
+            This change does not impact the availability of other Amazon Rekognition features.
 
         Args:
             name: Name of the stream processor that you want to update.

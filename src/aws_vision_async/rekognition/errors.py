@@ -122,7 +122,7 @@ class InvalidS3ObjectException(RekognitionError, InvalidRequestError):
 
 class LimitExceededException(RekognitionError, QuotaExceededError):
     """An Amazon Rekognition service limit was exceeded. For example, if you start too many jobs
-    concurrently, subsequent calls to start operations (ex: StartLabelDetection ) will raise a
+    concurrently, subsequent calls to start operations (ex: StartLabelDetection) will raise a
     LimitExceededException exception (HTTP status code: 400) until the number of concurrently
     running jobs is below the Amazon Rekognition service limit."""
 

@@ -697,7 +697,7 @@ class AssociateFacesRequest(InputShape):
     client_request_token: (
         Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
-    """Idempotent token used to identify the request to AssociateFaces ."""
+    """Idempotent token used to identify the request to AssociateFaces."""
 
 
 class AssociateFacesResponse(OutputShape):
@@ -728,7 +728,7 @@ class AssociatedFace(OutputShape):
 
 class AudioMetadata(OutputShape):
     """Metadata information about an audio stream. An array of AudioMetadata objects for the audio
-    streams found in a stored video is returned by GetSegmentDetection ."""
+    streams found in a stored video is returned by GetSegmentDetection."""
 
     codec: str | None = Field(default=None, validation_alias="Codec", serialization_alias="Codec")
     """The audio codec used to encode or decode the audio stream."""
@@ -894,7 +894,7 @@ class ChallengePreference(InputShape):
 
 class CompareFacesMatch(OutputShape):
     """Provides information about a face in a target image that matches the source image face
-    analyzed by CompareFaces . The Face property contains the bounding box of the face in the
+    analyzed by CompareFaces. The Face property contains the bounding box of the face in the
     target image."""
 
     similarity: float | None = Field(default=None, validation_alias="Similarity", serialization_alias="Similarity")
@@ -951,7 +951,7 @@ class CompareFacesResponse(OutputShape):
 
 class ComparedFace(OutputShape):
     """Provides face metadata for target image faces that are analyzed by CompareFaces and
-    RecognizeCelebrities ."""
+    RecognizeCelebrities."""
 
     bounding_box: Annotated[BoundingBox, reply("_BoundingBoxReply")] | None = Field(
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
@@ -995,7 +995,7 @@ class ConflictException(OutputShape):
 
 class ConnectedHomeSettings(InputShape):
     """Label detection settings to use on a streaming video. Defining the settings is required in
-    the request parameter for CreateStreamProcessor ."""
+    the request parameter for CreateStreamProcessor."""
 
     labels: Annotated[list[str], Field(min_length=1, max_length=128)] = Field(
         validation_alias="Labels", serialization_alias="Labels"
@@ -1141,10 +1141,10 @@ class CopyProjectVersionResponse(OutputShape):
 
 class CoversBodyPart(OutputShape):
     """Information about an item of Personal Protective Equipment covering a corresponding body
-    part. For more information, see DetectProtectiveEquipment ."""
+    part. For more information, see DetectProtectiveEquipment."""
 
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
-    """The confidence that Amazon Rekognition has in the value of Value ."""
+    """The confidence that Amazon Rekognition has in the value of Value."""
     value: bool | None = Field(default=None, validation_alias="Value", serialization_alias="Value")
     """True if the PPE covers the corresponding body part, otherwise false."""
 
@@ -1449,7 +1449,7 @@ class CreateUserRequest(InputShape):
     client_request_token: (
         Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
-    """Idempotent token used to identify the request to CreateUser ."""
+    """Idempotent token used to identify the request to CreateUser."""
 
 
 class CreateUserResponse(OutputShape):
@@ -1459,7 +1459,7 @@ class CreateUserResponse(OutputShape):
 
 
 class CustomLabel(OutputShape):
-    """A custom label detected in an image by a call to DetectCustomLabels ."""
+    """A custom label detected in an image by a call to DetectCustomLabels."""
 
     name: str | None = Field(default=None, validation_alias="Name", serialization_alias="Name")
     """The name of the custom label."""
@@ -1524,7 +1524,7 @@ class DatasetChanges(InputShape):
 
 
 class DatasetDescription(OutputShape):
-    """A description for a dataset. For more information, see DescribeDataset ."""
+    """A description for a dataset. For more information, see DescribeDataset."""
 
     creation_timestamp: datetime | None = Field(
         default=None, validation_alias="CreationTimestamp", serialization_alias="CreationTimestamp"
@@ -1553,7 +1553,7 @@ class DatasetDescription(OutputShape):
 
 
 class DatasetLabelDescription(OutputShape):
-    """Describes a dataset label. For more information, see ListDatasetLabels ."""
+    """Describes a dataset label. For more information, see ListDatasetLabels."""
 
     label_name: str | None = Field(default=None, validation_alias="LabelName", serialization_alias="LabelName")
     """The name of the label."""
@@ -1565,7 +1565,7 @@ class DatasetLabelDescription(OutputShape):
 
 class DatasetLabelStats(OutputShape):
     """Statistics about a label used in a dataset. For more information, see
-    DatasetLabelDescription ."""
+    DatasetLabelDescription."""
 
     entry_count: int | None = Field(default=None, validation_alias="EntryCount", serialization_alias="EntryCount")
     """The total number of images that use the label."""
@@ -1577,7 +1577,7 @@ class DatasetLabelStats(OutputShape):
 
 class DatasetMetadata(OutputShape):
     """Summary information for an Amazon Rekognition Custom Labels dataset. For more information,
-    see ProjectDescription ."""
+    see ProjectDescription."""
 
     creation_timestamp: datetime | None = Field(
         default=None, validation_alias="CreationTimestamp", serialization_alias="CreationTimestamp"
@@ -1626,7 +1626,7 @@ class DatasetSource(InputShape):
 
 
 class DatasetStats(OutputShape):
-    """Provides statistics about a dataset. For more information, see DescribeDataset ."""
+    """Provides statistics about a dataset. For more information, see DescribeDataset."""
 
     labeled_entries: int | None = Field(
         default=None, validation_alias="LabeledEntries", serialization_alias="LabeledEntries"
@@ -1806,7 +1806,7 @@ class DeleteUserRequest(InputShape):
     client_request_token: (
         Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
-    """Idempotent token used to identify the request to DeleteUser ."""
+    """Idempotent token used to identify the request to DeleteUser."""
 
 
 class DeleteUserResponse(OutputShape):
@@ -2338,7 +2338,7 @@ class DisassociateFacesRequest(InputShape):
     client_request_token: (
         Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
-    """Idempotent token used to identify the request to DisassociateFaces ."""
+    """Idempotent token used to identify the request to DisassociateFaces."""
     face_ids: Annotated[
         list[Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]],
         Field(min_length=1, max_length=100),
@@ -2374,7 +2374,7 @@ class DisassociatedFace(OutputShape):
 
 class DistributeDataset(InputShape):
     """A training dataset or a test dataset used in a dataset distribution operation. For more
-    information, see DistributeDatasetEntries ."""
+    information, see DistributeDatasetEntries."""
 
     arn: Annotated[
         str,
@@ -2440,14 +2440,14 @@ class Emotion(OutputShape):
 
 class EquipmentDetection(OutputShape):
     """Information about an item of Personal Protective Equipment (PPE) detected by
-    DetectProtectiveEquipment . For more information, see DetectProtectiveEquipment ."""
+    DetectProtectiveEquipment. For more information, see DetectProtectiveEquipment."""
 
     bounding_box: Annotated[BoundingBox, reply("_BoundingBoxReply")] | None = Field(
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
     )
     """A bounding box surrounding the item of detected PPE."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
-    """The confidence that Amazon Rekognition has that the bounding box ( BoundingBox ) contains an item of PPE."""
+    """The confidence that Amazon Rekognition has that the bounding box (BoundingBox) contains an item of PPE."""
     type: Annotated[ProtectiveEquipmentType, OPEN_ENUM] | None = Field(
         default=None, validation_alias="Type", serialization_alias="Type"
     )
@@ -2711,8 +2711,8 @@ class GeneralLabelsSettings(InputShape):
 
 
 class Geometry(OutputShape):
-    """Information about where an object ( DetectCustomLabels ) or text ( DetectText ) is located
-    on an image."""
+    """Information about where an object (DetectCustomLabels) or text (DetectText) is located on an
+    image."""
 
     bounding_box: Annotated[BoundingBox, reply("_BoundingBoxReply")] | None = Field(
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
@@ -2995,7 +2995,7 @@ class GetFaceSearchResponse(OutputShape):
     )
     """Information about a video that Amazon Rekognition analyzed."""
     persons: list[PersonMatch] | None = Field(default=None, validation_alias="Persons", serialization_alias="Persons")
-    """An array of persons, PersonMatch , in the video whose face(s) match the face(s) in an Amazon Rekognition collection."""
+    """An array of persons, PersonMatch, in the video whose face(s) match the face(s) in an Amazon Rekognition collection."""
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the face search operation for which you want to obtain results."""
     video: Annotated[Video, reply("_VideoReply")] | None = Field(
@@ -3228,7 +3228,7 @@ class GetSegmentDetectionResponse(OutputShape):
     selected_segment_types: list[SegmentTypeInfo] | None = Field(
         default=None, validation_alias="SelectedSegmentTypes", serialization_alias="SelectedSegmentTypes"
     )
-    """An array containing the segment types requested in the call to StartSegmentDetection ."""
+    """An array containing the segment types requested in the call to StartSegmentDetection."""
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the segment detection operation for which you want to obtain results."""
     video: Annotated[Video, reply("_VideoReply")] | None = Field(
@@ -3438,7 +3438,7 @@ class IndexFacesResponse(OutputShape):
     face_model_version: str | None = Field(
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
-    """The version number of the face detection model that's associated with the input collection ( CollectionId )."""
+    """The version number of the face detection model that's associated with the input collection (CollectionId)."""
     unindexed_faces: list[UnindexedFace] | None = Field(
         default=None, validation_alias="UnindexedFaces", serialization_alias="UnindexedFaces"
     )
@@ -3446,8 +3446,8 @@ class IndexFacesResponse(OutputShape):
 
 
 class Instance(OutputShape):
-    """An instance of a label returned by Amazon Rekognition Image ( DetectLabels ) or by Amazon
-    Rekognition Video ( GetLabelDetection )."""
+    """An instance of a label returned by Amazon Rekognition Image (DetectLabels) or by Amazon
+    Rekognition Video (GetLabelDetection)."""
 
     bounding_box: Annotated[BoundingBox, reply("_BoundingBoxReply")] | None = Field(
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
@@ -3649,7 +3649,7 @@ class Landmark(OutputShape):
 
 class LimitExceededException(OutputShape):
     """An Amazon Rekognition service limit was exceeded. For example, if you start too many jobs
-    concurrently, subsequent calls to start operations (ex: StartLabelDetection ) will raise a
+    concurrently, subsequent calls to start operations (ex: StartLabelDetection) will raise a
     LimitExceededException exception (HTTP status code: 400) until the number of concurrently
     running jobs is below the Amazon Rekognition service limit."""
 
@@ -3681,7 +3681,7 @@ class ListCollectionsResponse(OutputShape):
     face_model_versions: list[str] | None = Field(
         default=None, validation_alias="FaceModelVersions", serialization_alias="FaceModelVersions"
     )
-    """Version numbers of the face detection models associated with the collections in the array CollectionIds ."""
+    """Version numbers of the face detection models associated with the collections in the array CollectionIds."""
 
 
 class ListDatasetEntriesRequest(InputShape):
@@ -3805,7 +3805,7 @@ class ListFacesResponse(OutputShape):
     face_model_version: str | None = Field(
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
-    """Version number of the face detection model associated with the input collection ( CollectionId )."""
+    """Version number of the face detection model associated with the input collection (CollectionId)."""
 
 
 class ListMediaAnalysisJobsRequest(InputShape):
@@ -4187,7 +4187,7 @@ class Mustache(OutputShape):
 class NotificationChannel(InputShape):
     """The Amazon Simple Notification Service topic to which Amazon Rekognition publishes the
     completion status of a video analysis operation. For more information, see Calling Amazon
-    Rekognition Video operations ."""
+    Rekognition Video operations."""
 
     sns_topic_arn: Annotated[str, Field(pattern="^(?:(^arn:aws:sns:.*:[A-Za-z0-9_]{12}:.+$))$")] = Field(
         validation_alias="SNSTopicArn", serialization_alias="SNSTopicArn"
@@ -4256,8 +4256,8 @@ class PersonDetection(OutputShape):
 
 class PersonMatch(OutputShape):
     """Information about a person whose face matches a face(s) in an Amazon Rekognition collection.
-    Includes information about the faces in the Amazon Rekognition collection ( FaceMatch ),
-    information about the person ( PersonDetail ), and the time stamp for when the person was
+    Includes information about the faces in the Amazon Rekognition collection (FaceMatch),
+    information about the person (PersonDetail), and the time stamp for when the person was
     detected in a video."""
 
     timestamp: int | None = Field(default=None, validation_alias="Timestamp", serialization_alias="Timestamp")
@@ -4275,9 +4275,9 @@ class Point(InputShape):
     of the overall image size or video resolution."""
 
     x: float | None = Field(default=None, validation_alias="X", serialization_alias="X")
-    """The value of the X coordinate for a point on a Polygon ."""
+    """The value of the X coordinate for a point on a Polygon."""
     y: float | None = Field(default=None, validation_alias="Y", serialization_alias="Y")
-    """The value of the Y coordinate for a point on a Polygon ."""
+    """The value of the Y coordinate for a point on a Polygon."""
 
 
 class _PointReply(Point):
@@ -4286,9 +4286,9 @@ class _PointReply(Point):
     model_config = REPLY_CONFIG
 
     x: float | None = Field(default=None, validation_alias="X", serialization_alias="X")
-    """The value of the X coordinate for a point on a Polygon ."""
+    """The value of the X coordinate for a point on a Polygon."""
     y: float | None = Field(default=None, validation_alias="Y", serialization_alias="Y")
-    """The value of the Y coordinate for a point on a Polygon ."""
+    """The value of the Y coordinate for a point on a Polygon."""
 
 
 class Pose(OutputShape):
@@ -4304,7 +4304,7 @@ class Pose(OutputShape):
 
 class ProjectDescription(OutputShape):
     """A description of an Amazon Rekognition Custom Labels project. For more information, see
-    DescribeProjects ."""
+    DescribeProjects."""
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project."""
@@ -4331,7 +4331,7 @@ class ProjectDescription(OutputShape):
 
 
 class ProjectPolicy(OutputShape):
-    """Describes a project policy in the response from ListProjectPolicies ."""
+    """Describes a project policy in the response from ListProjectPolicies."""
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project to which the project policy is attached."""
@@ -4439,7 +4439,7 @@ class ProjectVersionDescription(OutputShape):
 class ProtectiveEquipmentBodyPart(OutputShape):
     """Information about a body part detected by DetectProtectiveEquipment that contains PPE. An
     array of ProtectiveEquipmentBodyPart objects is returned for each person detected by
-    DetectProtectiveEquipment ."""
+    DetectProtectiveEquipment."""
 
     name: Annotated[BodyPart, OPEN_ENUM] | None = Field(
         default=None, validation_alias="Name", serialization_alias="Name"
@@ -4454,7 +4454,7 @@ class ProtectiveEquipmentBodyPart(OutputShape):
 
 
 class ProtectiveEquipmentPerson(OutputShape):
-    """A person detected by a call to DetectProtectiveEquipment . The API returns all persons
+    """A person detected by a call to DetectProtectiveEquipment. The API returns all persons
     detected in the input image in an array of ProtectiveEquipmentPerson objects."""
 
     body_parts: list[ProtectiveEquipmentBodyPart] | None = Field(
@@ -4472,7 +4472,7 @@ class ProtectiveEquipmentPerson(OutputShape):
 
 
 class ProtectiveEquipmentSummarizationAttributes(InputShape):
-    """Specifies summary attributes to return from a call to DetectProtectiveEquipment . You can
+    """Specifies summary attributes to return from a call to DetectProtectiveEquipment. You can
     specify which types of PPE to summarize."""
 
     min_confidence: Annotated[float, Field(ge=0, le=100)] = Field(
@@ -4487,8 +4487,8 @@ class ProtectiveEquipmentSummarizationAttributes(InputShape):
 
 class ProtectiveEquipmentSummary(OutputShape):
     """Summary information for required items of personal protective equipment (PPE) detected on
-    persons by a call to DetectProtectiveEquipment . You specify the required type of PPE in the
-    SummarizationAttributes ( ProtectiveEquipmentSummarizationAttributes ) input parameter."""
+    persons by a call to DetectProtectiveEquipment. You specify the required type of PPE in the
+    SummarizationAttributes (ProtectiveEquipmentSummarizationAttributes) input parameter."""
 
     persons_with_required_equipment: list[int] | None = Field(
         default=None,
@@ -4716,7 +4716,7 @@ class SearchFacesByImageResponse(OutputShape):
     searched_face_confidence: float | None = Field(
         default=None, validation_alias="SearchedFaceConfidence", serialization_alias="SearchedFaceConfidence"
     )
-    """The level of confidence that the searchedFaceBoundingBox , contains a face."""
+    """The level of confidence that the searchedFaceBoundingBox, contains a face."""
     face_matches: list[FaceMatch] | None = Field(
         default=None, validation_alias="FaceMatches", serialization_alias="FaceMatches"
     )
@@ -4724,7 +4724,7 @@ class SearchFacesByImageResponse(OutputShape):
     face_model_version: str | None = Field(
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
-    """Version number of the face detection model associated with the input collection ( CollectionId )."""
+    """Version number of the face detection model associated with the input collection (CollectionId)."""
 
 
 class SearchFacesRequest(InputShape):
@@ -4762,7 +4762,7 @@ class SearchFacesResponse(OutputShape):
     face_model_version: str | None = Field(
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
-    """Version number of the face detection model associated with the input collection ( CollectionId )."""
+    """Version number of the face detection model associated with the input collection (CollectionId)."""
 
 
 class SearchUsersByImageRequest(InputShape):
@@ -4880,7 +4880,7 @@ class SearchedUser(OutputShape):
 class SegmentDetection(OutputShape):
     """A technical cue or shot detection segment detected in a video. An array of SegmentDetection
     objects containing all segments detected in a stored video is returned by
-    GetSegmentDetection ."""
+    GetSegmentDetection."""
 
     type: Annotated[SegmentType, OPEN_ENUM] | None = Field(
         default=None, validation_alias="Type", serialization_alias="Type"
@@ -4933,8 +4933,8 @@ class SegmentDetection(OutputShape):
 
 
 class SegmentTypeInfo(OutputShape):
-    """Information about the type of a segment requested in a call to StartSegmentDetection . An
-    array of SegmentTypeInfo objects is returned by the response from GetSegmentDetection ."""
+    """Information about the type of a segment requested in a call to StartSegmentDetection. An
+    array of SegmentTypeInfo objects is returned by the response from GetSegmentDetection."""
 
     type: Annotated[SegmentType, OPEN_ENUM] | None = Field(
         default=None, validation_alias="Type", serialization_alias="Type"
@@ -4966,7 +4966,7 @@ class SessionNotFoundException(OutputShape):
 
 class ShotSegment(OutputShape):
     """Information about a shot detection segment detected in a video. For more information, see
-    SegmentDetection ."""
+    SegmentDetection."""
 
     index: int | None = Field(default=None, validation_alias="Index", serialization_alias="Index")
     """An Identifier for a shot detection segment detected in a video."""
@@ -5235,7 +5235,7 @@ class StartProjectVersionResponse(OutputShape):
 
 class StartSegmentDetectionFilters(InputShape):
     """Filters applied to the technical cue or shot detection segments. For more information, see
-    StartSegmentDetection ."""
+    StartSegmentDetection."""
 
     technical_cue_filter: StartTechnicalCueDetectionFilter | None = Field(
         default=None, validation_alias="TechnicalCueFilter", serialization_alias="TechnicalCueFilter"
@@ -5281,8 +5281,8 @@ class StartSegmentDetectionResponse(OutputShape):
 
 
 class StartShotDetectionFilter(InputShape):
-    """Filters for the shot detection segments returned by GetSegmentDetection . For more
-    information, see StartSegmentDetectionFilters ."""
+    """Filters for the shot detection segments returned by GetSegmentDetection. For more
+    information, see StartSegmentDetectionFilters."""
 
     min_segment_confidence: Annotated[float, Field(ge=50, le=100)] | None = Field(
         default=None, validation_alias="MinSegmentConfidence", serialization_alias="MinSegmentConfidence"
@@ -5315,8 +5315,8 @@ class StartStreamProcessorResponse(OutputShape):
 
 
 class StartTechnicalCueDetectionFilter(InputShape):
-    """Filters for the technical segments returned by GetSegmentDetection . For more information,
-    see StartSegmentDetectionFilters ."""
+    """Filters for the technical segments returned by GetSegmentDetection. For more information,
+    see StartSegmentDetectionFilters."""
 
     min_segment_confidence: Annotated[float, Field(ge=50, le=100)] | None = Field(
         default=None, validation_alias="MinSegmentConfidence", serialization_alias="MinSegmentConfidence"
@@ -5399,7 +5399,7 @@ class StopStreamProcessorRequest(InputShape):
     name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
         validation_alias="Name", serialization_alias="Name"
     )
-    """The name of a stream processor created by CreateStreamProcessor ."""
+    """The name of a stream processor created by CreateStreamProcessor."""
 
 
 class StopStreamProcessorResponse(OutputShape):
@@ -5430,7 +5430,7 @@ class StreamProcessingStopSelector(InputShape):
 
 class StreamProcessor(OutputShape):
     """An object that recognizes faces or labels in a streaming video. An Amazon Rekognition stream
-    processor is created by a call to CreateStreamProcessor ."""
+    processor is created by a call to CreateStreamProcessor."""
 
     name: str | None = Field(default=None, validation_alias="Name", serialization_alias="Name")
     """Name of the Amazon Rekognition stream processor."""
@@ -5611,7 +5611,7 @@ class TagResourceResponse(OutputShape):
 
 
 class TechnicalCueSegment(OutputShape):
-    """Information about a technical cue segment. For more information, see SegmentDetection ."""
+    """Information about a technical cue segment. For more information, see SegmentDetection."""
 
     type: Annotated[TechnicalCueType, OPEN_ENUM] | None = Field(
         default=None, validation_alias="Type", serialization_alias="Type"
@@ -5663,7 +5663,7 @@ class TestingDataResult(OutputShape):
 
 
 class TextDetection(OutputShape):
-    """Information about a word or line of text detected by DetectText ."""
+    """Information about a word or line of text detected by DetectText."""
 
     detected_text: str | None = Field(default=None, validation_alias="DetectedText", serialization_alias="DetectedText")
     """The word or line of text recognized by Amazon Rekognition."""
@@ -5674,7 +5674,7 @@ class TextDetection(OutputShape):
     id: int | None = Field(default=None, validation_alias="Id", serialization_alias="Id")
     """The identifier for the detected text."""
     parent_id: int | None = Field(default=None, validation_alias="ParentId", serialization_alias="ParentId")
-    """The Parent identifier for the detected text identified by the value of ID ."""
+    """The Parent identifier for the detected text identified by the value of ID."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
     """The confidence that Amazon Rekognition has in the accuracy of the detected text and the accuracy of the geometry points around the detected text."""
     geometry: Geometry | None = Field(default=None, validation_alias="Geometry", serialization_alias="Geometry")
