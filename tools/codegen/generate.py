@@ -137,6 +137,37 @@ def _sentences(text: str, count: int) -> str:
     return " ".join(_split_sentences(text)[:count]).strip()
 
 
+_BASE64_WORDS = re.compile(r"\b[Bb]ase ?64[- ]encoded\s+")
+_BASE64 = re.compile(r"\bbase ?64\b", re.I)
+
+#: What a caller does with a blob: the AWS docs describe the wire (base64 text),
+#: but botocore encodes and decodes blobs, so Python code handles raw bytes.
+SENT_BYTES = "Pass the raw bytes: the SDK base64-encodes them."
+RECEIVED_BYTES = "Raw bytes: the SDK decodes them from base64."
+SENT_IN_SHAPE = "Its bytes are given raw: the SDK base64-encodes them."
+
+
+def bytes_doc(text: str, *, sent: bool, blob: bool = False) -> str:
+    """Reword ``text`` for a Python caller where it speaks of base64.
+
+    "The input image as base64-encoded bytes" becomes "The input image as bytes",
+    and a note says that the SDK does the encoding: for every blob member, and for
+    any other doc of a sent value that mentioned base64 (``Image`` parameters).
+    """
+    mentioned = bool(_BASE64.search(text))
+    reworded = _BASE64_WORDS.sub("", text)
+    if reworded[:1] != text[:1]:
+        reworded = reworded[:1].upper() + reworded[1:]  # "Base64-encoded bytes of ..." -> "Bytes of ..."
+    text = reworded
+    if blob:
+        note = SENT_BYTES if sent else RECEIVED_BYTES
+    elif mentioned and sent:
+        note = SENT_IN_SHAPE
+    else:
+        note = ""
+    return f"{text} {note}".strip() if note else text
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
@@ -169,9 +200,9 @@ def method_doc(doc: str | None, fallback: str, indent: str) -> list[str]:
     """
     notices, rest = _split_notices(doc)
     paragraph = _first_paragraph(rest)
-    summary = _summary(paragraph, fallback)
+    summary = bytes_doc(_summary(paragraph, fallback), sent=True)
     lines = [indent + _escape(summary)]
-    more = " ".join(_split_sentences(paragraph)[1:2])
+    more = bytes_doc(" ".join(_split_sentences(paragraph)[1:2]), sent=True)
     if more:
         lines += ["", *_wrap(more, indent)]
     for notice in notices:
@@ -268,6 +299,11 @@ def directions(svc: Service) -> dict[str, set[str]]:
 
 def is_enum(shape: dict[str, Any]) -> bool:
     return shape["type"] == "string" and "enum" in shape
+
+
+def is_encoded_blob(shape: dict[str, Any]) -> bool:
+    """A blob that travels base64-encoded in JSON (a streaming blob is the raw HTTP body)."""
+    return shape["type"] == "blob" and not shape.get("streaming")
 
 
 # -- models.py ------------------------------------------------------------------------------
@@ -375,6 +411,7 @@ class ModelWriter:
                 default = f"Field({', '.join(['default=None', *args])})"
             lines.append(f"    {field_name(member)}: {annotation} = {default}")
             doc = _sentences(_text(self.svc.member_doc(name, member)), 1)
+            doc = bytes_doc(doc, sent=side == "in", blob=is_encoded_blob(target))
             if doc:
                 lines.append('    """' + _escape(doc) + '"""')
         if not lines:
@@ -383,6 +420,7 @@ class ModelWriter:
 
     def class_doc(self, name: str) -> list[str]:
         doc = _sentences(_first_paragraph(self.svc.shape_doc(name)), 2)
+        doc = bytes_doc(doc, sent=self.role(name) != "out")
         if not doc:
             doc = f"The ``{name}`` shape of the {self.svc.model['metadata']['serviceFullName']} API."
         wrapped = _wrap(doc, "    ", 96)
@@ -689,6 +727,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
                 params.append(f"{fname}: {ptype} | None = None")
             call_args.append(f"{fname}={fname}")
             doc = _sentences(_text(svc.member_doc(op.input, member)), 1)
+            doc = bytes_doc(doc, sent=True, blob=is_encoded_blob(svc.shapes[spec["shape"]]))
             if member == op.token_member:
                 doc = (doc + " " if doc else "") + "Generated once per call when not given, and reused on every retry."
             arg_docs.extend(_entry(fname, doc or "See the API reference."))

@@ -793,7 +793,8 @@ class LookoutVisionClient(BaseClient):
         Args:
             project_name: The name of the project that contains the dataset that you want to update.
             dataset_type: The type of the dataset that you want to update.
-            changes: The entries to add to the dataset.
+            changes: The entries to add to the dataset. Pass the raw bytes: the SDK base64-encodes
+                them.
             client_token: ClientToken is an idempotency token that ensures a call to
                 UpdateDatasetEntries completes only once. Generated once per call when not given,
                 and reused on every retry.

@@ -549,7 +549,7 @@ class DetectAnomalyResult(OutputShape):
     anomalies: list[Anomaly] | None = Field(default=None, validation_alias="Anomalies", serialization_alias="Anomalies")
     """If the model is an image segmentation model, Anomalies contains a list of anomaly types found in the image."""
     anomaly_mask: bytes | None = Field(default=None, validation_alias="AnomalyMask", serialization_alias="AnomalyMask")
-    """If the model is an image segmentation model, AnomalyMask contains pixel masks that covers all anomaly types found on the image."""
+    """If the model is an image segmentation model, AnomalyMask contains pixel masks that covers all anomaly types found on the image. Raw bytes: the SDK decodes them from base64."""
 
 
 class GreengrassConfiguration(InputShape):
@@ -1361,7 +1361,7 @@ class UpdateDatasetEntriesRequest(InputShape):
     changes: Annotated[bytes, Field(min_length=1, max_length=10485760)] = Field(
         validation_alias="Changes", serialization_alias="Changes"
     )
-    """The entries to add to the dataset."""
+    """The entries to add to the dataset. Pass the raw bytes: the SDK base64-encodes them."""
     client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
         default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
     )

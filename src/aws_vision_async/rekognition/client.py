@@ -300,8 +300,10 @@ class RekognitionClient(BaseClient):
         """Compares a face in the source input image with each of the 100 largest faces detected in the target input image.
 
         Args:
-            source_image: The input image as base64-encoded bytes or an S3 object.
-            target_image: The target image as base64-encoded bytes or an S3 object.
+            source_image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
+            target_image: The target image as bytes or an S3 object. Its bytes are given raw: the
+                SDK base64-encodes them.
             similarity_threshold: The minimum level of confidence in the face matches that a match
                 must meet to be included in the FaceMatches array.
             quality_filter: A filter that specifies a quality bar for how much filtering is done to
@@ -1157,7 +1159,8 @@ class RekognitionClient(BaseClient):
         """Detects faces within an image that is provided as input.
 
         Args:
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             attributes: An array of facial attributes you want to be returned.
 
         Returns:
@@ -1194,7 +1197,8 @@ class RekognitionClient(BaseClient):
         birthday party; and concepts like landscape, evening, and nature.
 
         Args:
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             max_labels: Maximum number of labels you want the service to return in the response.
             min_confidence: Specifies the minimum confidence level for the labels to return.
             features: A list of the types of analysis to perform.
@@ -1237,7 +1241,8 @@ class RekognitionClient(BaseClient):
         Use DetectModerationLabels to moderate images depending on your requirements.
 
         Args:
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             min_confidence: Specifies the minimum confidence level for the labels to return.
             human_loop_config: Sets up the configuration for human evaluation, including the
                 FlowDefinition the image will be sent to.
@@ -1309,7 +1314,8 @@ class RekognitionClient(BaseClient):
         """Detects text in the input image and converts it into machine-readable text.
 
         Args:
-            image: The input image as base64-encoded bytes or an Amazon S3 object.
+            image: The input image as bytes or an Amazon S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             filters: Optional parameters that let you set the criteria that the text must meet to be
                 included in your response.
 
@@ -1803,7 +1809,8 @@ class RekognitionClient(BaseClient):
         Args:
             collection_id: The ID of an existing collection to which you want to add the faces that
                 are detected in the input images.
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             external_image_id: The ID you want to assign to all the faces detected in the image.
             detection_attributes: An array of facial attributes you want to be returned.
             max_faces: The maximum number of faces to index.
@@ -2232,7 +2239,8 @@ class RekognitionClient(BaseClient):
         For more information, see Recognizing celebrities in the Amazon Rekognition Developer Guide.
 
         Args:
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
 
         Returns:
             The ``RecognizeCelebritiesResponse``.
@@ -2311,7 +2319,8 @@ class RekognitionClient(BaseClient):
 
         Args:
             collection_id: ID of the collection to search.
-            image: The input image as base64-encoded bytes or an S3 object.
+            image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
+                base64-encodes them.
             max_faces: Maximum number of faces to return.
             face_match_threshold: (Optional) Specifies the minimum confidence in the face match to
                 return.

@@ -746,12 +746,12 @@ class AudioMetadata(OutputShape):
 
 class AuditImage(OutputShape):
     """An image that is picked from the Face Liveness video and returned for audit trail purposes,
-    returned as Base64-encoded bytes."""
+    returned as bytes."""
 
     bytes: builtins.bytes | None = Field(
         default=None, validation_alias="Bytes", serialization_alias="Bytes", repr=False
     )
-    """The Base64-encoded bytes representing an image selected from the Face Liveness video and returned for audit purposes."""
+    """The bytes representing an image selected from the Face Liveness video and returned for audit purposes. Raw bytes: the SDK decodes them from base64."""
     s3_object: Annotated[S3Object, reply("_S3ObjectReply")] | None = Field(
         default=None, validation_alias="S3Object", serialization_alias="S3Object"
     )
@@ -907,9 +907,9 @@ class CompareFacesRequest(InputShape):
     """The ``CompareFacesRequest`` shape of the Amazon Rekognition API."""
 
     source_image: Image = Field(validation_alias="SourceImage", serialization_alias="SourceImage")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     target_image: Image = Field(validation_alias="TargetImage", serialization_alias="TargetImage")
-    """The target image as base64-encoded bytes or an S3 object."""
+    """The target image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     similarity_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
         default=None, validation_alias="SimilarityThreshold", serialization_alias="SimilarityThreshold"
     )
@@ -1520,7 +1520,7 @@ class DatasetChanges(InputShape):
     ground_truth: Annotated[bytes, Field(min_length=1, max_length=5242880)] = Field(
         validation_alias="GroundTruth", serialization_alias="GroundTruth"
     )
-    """A Base64-encoded binary data object containing one or JSON lines that either update the dataset or are additions to the dataset."""
+    """A binary data object containing one or JSON lines that either update the dataset or are additions to the dataset. Pass the raw bytes: the SDK base64-encodes them."""
 
 
 class DatasetDescription(OutputShape):
@@ -2044,7 +2044,7 @@ class DetectFacesRequest(InputShape):
     """The ``DetectFacesRequest`` shape of the Amazon Rekognition API."""
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     attributes: list[Attribute] | None = Field(
         default=None, validation_alias="Attributes", serialization_alias="Attributes"
     )
@@ -2137,7 +2137,7 @@ class DetectLabelsRequest(InputShape):
     """The ``DetectLabelsRequest`` shape of the Amazon Rekognition API."""
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     max_labels: Annotated[int, Field(ge=0)] | None = Field(
         default=None, validation_alias="MaxLabels", serialization_alias="MaxLabels"
     )
@@ -2193,7 +2193,7 @@ class DetectModerationLabelsRequest(InputShape):
     """The ``DetectModerationLabelsRequest`` shape of the Amazon Rekognition API."""
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     min_confidence: Annotated[float, Field(ge=0, le=100)] | None = Field(
         default=None, validation_alias="MinConfidence", serialization_alias="MinConfidence"
     )
@@ -2289,7 +2289,7 @@ class DetectTextRequest(InputShape):
     """The ``DetectTextRequest`` shape of the Amazon Rekognition API."""
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an Amazon S3 object."""
+    """The input image as bytes or an Amazon S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     filters: DetectTextFilters | None = Field(default=None, validation_alias="Filters", serialization_alias="Filters")
     """Optional parameters that let you set the criteria that the text must meet to be included in your response."""
 
@@ -3376,7 +3376,7 @@ class Image(InputShape):
     bytes: Annotated[builtins.bytes, Field(min_length=1, max_length=5242880)] | None = Field(
         default=None, validation_alias="Bytes", serialization_alias="Bytes"
     )
-    """Blob of image bytes up to 5 MBs."""
+    """Blob of image bytes up to 5 MBs. Pass the raw bytes: the SDK base64-encodes them."""
     s3_object: S3Object | None = Field(default=None, validation_alias="S3Object", serialization_alias="S3Object")
     """Identifies an S3 object as the image source."""
 
@@ -3405,7 +3405,7 @@ class IndexFacesRequest(InputShape):
     )
     """The ID of an existing collection to which you want to add the faces that are detected in the input images."""
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     external_image_id: (
         Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] | None
     ) = Field(default=None, validation_alias="ExternalImageId", serialization_alias="ExternalImageId")
@@ -4554,7 +4554,7 @@ class RecognizeCelebritiesRequest(InputShape):
     """The ``RecognizeCelebritiesRequest`` shape of the Amazon Rekognition API."""
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
 
 
 class RecognizeCelebritiesResponse(OutputShape):
@@ -4691,7 +4691,7 @@ class SearchFacesByImageRequest(InputShape):
     )
     """ID of the collection to search."""
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
-    """The input image as base64-encoded bytes or an S3 object."""
+    """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     max_faces: Annotated[int, Field(ge=1, le=4096)] | None = Field(
         default=None, validation_alias="MaxFaces", serialization_alias="MaxFaces"
     )
