@@ -24,6 +24,9 @@ from .errors import (
     ServiceError,
     ThrottlingError,
     TransientError,
+    WaiterError,
+    WaiterFailedError,
+    WaiterTimeoutError,
 )
 from .retry import RetryPolicy, set_testing
 
@@ -53,6 +56,9 @@ __all__ = [
     "ServiceError",
     "ThrottlingError",
     "TransientError",
+    "WaiterError",
+    "WaiterFailedError",
+    "WaiterTimeoutError",
     "__version__",
     "set_testing",
 ]

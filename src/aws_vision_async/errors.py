@@ -20,7 +20,10 @@ category base here, so that a kind of failure can be caught across services::
     │   ├── ConnectError                 never connected: the request was not sent
     │   ├── ReadTimeoutError             sent, but no reply in time
     │   └── ConnectionLostError          the connection dropped after sending
-    └── PaginationError                  the service repeated a pagination token
+    ├── PaginationError                  the service repeated a pagination token
+    └── WaiterError                      a waiter did not reach its success state
+        ├── WaiterFailedError            a failure state was reached (training failed, ...)
+        └── WaiterTimeoutError           max_wait passed first
 
 Invalid input is rejected before any I/O with pydantic's ``ValidationError``,
 a ``ValueError`` that names the field.
@@ -28,7 +31,7 @@ a ``ValueError`` that names the field.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "AccessDeniedError",
@@ -45,6 +48,9 @@ __all__ = [
     "ServiceError",
     "ThrottlingError",
     "TransientError",
+    "WaiterError",
+    "WaiterFailedError",
+    "WaiterTimeoutError",
 ]
 
 
@@ -198,3 +204,38 @@ class ConnectionLostError(NetworkError):
 
 class PaginationError(AwsVisionError):
     """The service returned a pagination token it had returned before, which would loop."""
+
+
+class WaiterError(AwsVisionError):
+    """A waiter stopped without reaching its success state.
+
+    Attributes:
+        waiter_name: The waiter, as botocore names it (``"ProjectVersionTrainingCompleted"``).
+        attempts: How many times the waiter polled.
+        last_response: The last response polled (a response model), or ``None``
+            if the last poll ended in an error (chained as ``__cause__``).
+    """
+
+    def __init__(self, message: str, *, waiter_name: str, attempts: int, last_response: Any = None) -> None:
+        self.waiter_name = waiter_name
+        self.attempts = attempts
+        self.last_response = last_response
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only state does not survive the default Exception pickling.
+        return (_rebuild_waiter_error, (type(self), str(self), self.waiter_name, self.attempts, self.last_response))
+
+
+def _rebuild_waiter_error(
+    cls: type[WaiterError], message: str, waiter_name: str, attempts: int, last_response: Any
+) -> WaiterError:
+    return cls(message, waiter_name=waiter_name, attempts=attempts, last_response=last_response)
+
+
+class WaiterFailedError(WaiterError):
+    """The waiter reached a failure state, such as a model version whose training failed."""
+
+
+class WaiterTimeoutError(WaiterError):
+    """The waiter's ``max_wait`` passed before a success or failure state."""

@@ -34,6 +34,9 @@ EXPECTED_ALL = [
     "ServiceError",
     "ThrottlingError",
     "TransientError",
+    "WaiterError",
+    "WaiterFailedError",
+    "WaiterTimeoutError",
     "__version__",
     "set_testing",
 ]
