@@ -63,6 +63,8 @@ class Emulator:
     Attributes:
         state: The resources, inspectable and changeable between calls.
         faults: The fault plan; change it with ``faults.set(...)`` at any time.
+        seed: The seed the fault draws start from, at construction and on
+            every ``reset()``; ``None`` for a new sequence each time.
         requests: How many requests arrived, per ``"service:Operation"``.
     """
 
@@ -84,7 +86,9 @@ class Emulator:
             sample: ``True`` for the default sample data, or a ``SampleData``.
             faults: Faults per operation (``"CreateProject"``,
                 ``"lookoutvision:CreateProject"`` or ``"*"``).
-            seed: Seed of the fault draws, for reproducible runs.
+            seed: Seed of the fault draws, for reproducible runs: the same
+                sequence of requests meets the same faults. ``None`` seeds from
+                the system's randomness, a different sequence every time.
             region: The Region used in ARNs.
         """
         self.host = host
@@ -94,6 +98,9 @@ class Emulator:
         self.state = State(region)
         if self._sample is not None:
             populate(self.state, self._sample)
+        self.seed = seed
+        # Kept so that reset() can restore them: "reset" means "as new".
+        self._initial_faults = dict(faults or {})
         self.faults = FaultPlan(faults, seed)
         self.requests: Counter[str] = Counter()
         self._rek, self._lfv = _load_models()
@@ -249,12 +256,24 @@ class Emulator:
         thread.join(30)
 
     def reset(self, *, sample: bool | SampleData | None = None) -> None:
-        """Forget every resource, fault and count; add sample data again if asked."""
+        """Make the emulator as new: its first sample data and faults, fault draws from ``seed``, no counts.
+
+        Every resource made since is forgotten and every fault set since
+        removed; the fault draws start again from ``seed``, so that the same
+        requests after each reset meet the same faults.
+
+        Args:
+            sample: The sample data to start from instead of the constructor's:
+                ``False`` for none, ``True`` for the default, or a ``SampleData``.
+        """
         chosen = self._sample if sample is None else (SampleData() if sample is True else (sample or None))
         self.state = State(self.region)
         if chosen is not None:
             populate(self.state, chosen)
         self.faults.clear()
+        for operation, faults in self._initial_faults.items():
+            self.faults.set(operation, faults)
+        self.faults.reseed(self.seed)
         self.requests.clear()
 
     async def __aenter__(self) -> Self:

@@ -5,21 +5,41 @@ Enable them in a ``conftest.py``::
     pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]
 
 ``vision_emulator`` is one emulator per test session, reset before each test
-(no resources, faults or counts left over); ``vision_emulator_url`` is its URL.
+(no resources, faults or counts left over, and the fault draws started again
+from ``vision_emulator_seed``); ``vision_emulator_url`` is its URL.
+
+Fault draws are reproducible per test: every test starts the same random
+sequence, ``DEFAULT_SEED`` unless ``vision_emulator_seed`` is overridden, so a
+test under ``Faults(throttle=0.5)`` meets the same faults on every run and in
+any test order, as long as it sends its requests one after another. Choose
+another seed by overriding the fixture in a ``conftest.py``, a test module or a
+class::
+
+    @pytest.fixture
+    def vision_emulator_seed() -> int | None:
+        return 1234  # None: a new sequence in every test
+
+or for one test, with ``@pytest.mark.parametrize("vision_emulator_seed", [1, 2, 3])``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Final
 
 import pytest
 
 from ._server import Emulator
 
+__all__ = ["DEFAULT_SEED", "vision_emulator", "vision_emulator_seed", "vision_emulator_url"]
+
+#: The seed of the fault draws in each test, unless ``vision_emulator_seed`` is overridden.
+DEFAULT_SEED: Final = 0
+
 
 @pytest.fixture(scope="session")
 def _vision_emulator_session() -> Iterator[Emulator]:
-    emulator = Emulator()
+    emulator = Emulator(seed=DEFAULT_SEED)
     emulator.start()
     try:
         yield emulator
@@ -28,11 +48,24 @@ def _vision_emulator_session() -> Iterator[Emulator]:
 
 
 @pytest.fixture
-def vision_emulator(_vision_emulator_session: Emulator) -> Iterator[Emulator]:
-    """A running emulator with a clean state."""
-    _vision_emulator_session.reset(sample=False)
-    yield _vision_emulator_session
-    _vision_emulator_session.reset(sample=False)
+def vision_emulator_seed() -> int | None:
+    """The seed the fault draws of each test start from: ``DEFAULT_SEED``; override it to choose.
+
+    ``None`` seeds from the system's randomness: a new sequence in every test.
+    """
+    return DEFAULT_SEED
+
+
+@pytest.fixture
+def vision_emulator(_vision_emulator_session: Emulator, vision_emulator_seed: int | None) -> Iterator[Emulator]:
+    """A running emulator with a clean state, its fault draws started from ``vision_emulator_seed``."""
+    emulator = _vision_emulator_session
+    # Set as the emulator's own seed, so that a reset() inside the test keeps it.
+    emulator.seed = vision_emulator_seed
+    emulator.reset(sample=False)
+    yield emulator
+    emulator.seed = DEFAULT_SEED
+    emulator.reset(sample=False)
 
 
 @pytest.fixture
