@@ -19,9 +19,9 @@ answered with a ``NotImplementedException`` (HTTP 501).
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, Final, TypedDict
+from typing import Final, TypedDict
 
 from ._faults import FaultPlan, Faults
 from ._sample import SampleData
@@ -58,14 +58,34 @@ EMULATOR_CREDENTIALS: Final[EmulatorCredentials] = {
 
 
 @asynccontextmanager
-async def running(**kwargs: Any) -> AsyncGenerator[str, None]:
-    """Start an emulator in-process on a free port and yield its endpoint URL.
+async def running(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    sample: bool | SampleData = False,
+    faults: Mapping[str, Faults] | None = None,
+    seed: int | None = None,
+    region: str = "us-east-1",
+) -> AsyncGenerator[str, None]:
+    """Start an emulator in-process (by default on a free port) and yield its endpoint URL.
+
+    The arguments are ``Emulator``'s; use ``async with Emulator(...)`` instead
+    to also reach its state, faults and request counts.
 
     Args:
-        kwargs: As for ``Emulator`` (``sample``, ``faults``, ``seed``, ...).
+        host: The address to listen on; keep the default loopback address.
+        port: The port; 0 picks a free one.
+        sample: ``True`` for the default sample data, or a ``SampleData``.
+        faults: Faults per operation (``"CreateProject"``,
+            ``"lookoutvision:CreateProject"`` or ``"*"``).
+        seed: Seed of the fault draws, for reproducible runs.
+        region: The Region used in ARNs.
 
     Yields:
         The endpoint URL, such as ``http://127.0.0.1:38123``.
     """
-    async with Emulator(**kwargs) as emulator:
+    # Spelt out rather than **kwargs, so that type checkers catch a misspelt
+    # argument; tests/emulator/test_running_types.py keeps it in sync with Emulator.
+    emulator = Emulator(host=host, port=port, sample=sample, faults=faults, seed=seed, region=region)
+    async with emulator:
         yield emulator.url
