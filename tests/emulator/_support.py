@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiobotocore.config import AioConfig
@@ -24,6 +28,7 @@ REK_CONTENT_TYPE = "application/x-amz-json-1.1"
 REK_TARGET_PREFIX = "RekognitionService."
 LFV_PREFIX = "/2020-11-20"
 ACCOUNT = "123456789012"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 _SESSIONS: dict[str, AioSession] = {}
@@ -264,3 +269,33 @@ def source_ref(line: str) -> str:
 
 def jsonl(*lines: str) -> bytes:
     return "\n".join(lines).encode()
+
+
+# -- type checking -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MypyError:
+    file: str  # the file's name, without its folder
+    line: int
+    code: str
+
+
+_MYPY_ERROR_RE = re.compile(r"^(?P<path>.+?):(?P<line>\d+): error: .*  \[(?P<code>[a-z-]+)\]$")
+
+
+def run_mypy(files: list[Path], *, cache_dir: Path, cwd: Path = ROOT) -> list[MypyError]:
+    """Type-check ``files`` with the repository's settings (strict, the pydantic plugin); return the errors."""
+    command = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
+    command += ["--cache-dir", str(cache_dir), "--no-error-summary", "--hide-error-context", *map(str, files)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, timeout=300, check=False)
+    output = done.stdout + done.stderr
+    errors = []
+    for line in done.stdout.splitlines():
+        match = _MYPY_ERROR_RE.match(line)
+        if match:
+            errors.append(MypyError(Path(match["path"]).name, int(match["line"]), match["code"]))
+        else:  # nothing else than errors and their notes, or mypy itself failed
+            assert ": note: " in line, output
+    assert done.returncode == (1 if errors else 0), output
+    return errors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +37,9 @@ async def lfv(emu: Emulator, anyio_backend: str) -> AsyncIterator[LookoutVisionC
     """A Lookout for Vision client of the emulator that makes exactly one request per call."""
     async with lfv_client(emu.url, session=shared_session(anyio_backend)) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A mypy cache for the run's type checks: only the first one pays for checking the SDK."""
+    return tmp_path_factory.mktemp("mypy-cache")

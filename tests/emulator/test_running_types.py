@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import inspect
-import re
-import subprocess
-import sys
 from pathlib import Path
 
 from aws_vision_async.emulator import Emulator, running
 
-ROOT = Path(__file__).resolve().parents[2]
+from ._support import MypyError, run_mypy
 
 # Each line that must be an error ends with "# error: <mypy code>".
 USER_CODE = """\
@@ -59,22 +56,15 @@ def test_running_has_the_emulators_keyword_arguments() -> None:
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in ours)
 
 
-def test_mypy_reports_a_misspelt_or_mistyped_argument(tmp_path: Path) -> None:
+def test_mypy_reports_a_misspelt_or_mistyped_argument(tmp_path: Path, mypy_cache: Path) -> None:
     source = tmp_path / "user_code.py"
     source.write_text(USER_CODE)
-    # The repository's settings (strict, the pydantic plugin), a cache of the test's own.
-    command = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml")]
-    command += ["--cache-dir", str(tmp_path / "cache"), "--no-error-summary", "--hide-error-context", str(source)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
 
-    reported = {
-        (int(m["line"]), m["code"])
-        for m in re.finditer(r"^.*user_code\.py:(?P<line>\d+): error: .*\[(?P<code>[a-z-]+)\]$", done.stdout, re.M)
-    }
-    marked = {
-        (number, line.rpartition("# error: ")[2])
+    errors = run_mypy([source], cache_dir=mypy_cache)
+
+    marked = [
+        MypyError("user_code.py", number, line.rpartition("# error: ")[2])
         for number, line in enumerate(USER_CODE.splitlines(), start=1)
         if "# error: " in line
-    }
-    assert reported == marked, done.stdout + done.stderr
-    assert done.returncode == 1
+    ]
+    assert errors == marked
