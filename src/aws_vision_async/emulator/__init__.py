@@ -6,7 +6,8 @@ Three ways to start it:
 * ``async with running(sample=True) as url:`` in a program, or
   ``async with Emulator(...) as emulator:`` to also reach its state and faults;
 * the ``vision_emulator`` pytest fixture, after adding
-  ``pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]`` to a conftest.
+  ``pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]`` to a conftest;
+  it seeds the fault draws of each test, so that faults are reproducible.
 
 What it emulates, with state: Rekognition CreateProject, DescribeProjects,
 DeleteProject, CreateDataset, UpdateDatasetEntries, ListDatasetEntries,

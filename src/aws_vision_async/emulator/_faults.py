@@ -105,7 +105,11 @@ class FaultPlan:
             self._faults.clear()
 
     def reseed(self, seed: int | None) -> None:
-        """Restart the random sequence."""
+        """Restart the random sequence: the same requests then meet the same faults again.
+
+        Args:
+            seed: The seed; ``None`` seeds from the system's randomness.
+        """
         with self._lock:
             self._random.seed(seed)
 
