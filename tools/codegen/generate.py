@@ -313,7 +313,7 @@ class ModelWriter:
     def __init__(self, svc: Service) -> None:
         self.svc = svc
         self.ways = directions(svc)
-        self.uses_forbid_prefix = False
+        self.uses_aws_pattern = False
         self.uses_builtins = False
 
     def role(self, name: str) -> str:
@@ -324,25 +324,28 @@ class ModelWriter:
             return "out"
         return "shared"
 
-    def constraints(self, shape: dict[str, Any]) -> tuple[list[str], str | None]:
-        """The ``Field(...)`` arguments of a sent value, and the prefix its pattern forbids, if any."""
+    def constraints(self, shape: dict[str, Any]) -> list[str]:
+        """The run-time metadata of a sent value: ``Field(...)`` bounds, the pattern marker."""
         kind = shape["type"]
-        out: list[str] = []
-        prefix = None
+        bounds: list[str] = []
+        markers: list[str] = []
         if kind in ("string", "blob", "list", "map"):
             if "min" in shape and shape["min"] > 0:
-                out.append(f"min_length={shape['min']}")
+                bounds.append(f"min_length={shape['min']}")
             if "max" in shape:
-                out.append(f"max_length={shape['max']}")
+                bounds.append(f"max_length={shape['max']}")
         elif kind in ("integer", "long", "float", "double"):
             if "min" in shape:
-                out.append(f"ge={shape['min']!r}")
+                bounds.append(f"ge={shape['min']!r}")
             if "max" in shape:
-                out.append(f"le={shape['max']!r}")
+                bounds.append(f"le={shape['max']!r}")
         if kind == "string" and "pattern" in shape and not is_enum(shape):
-            pattern, prefix = translate_pattern(shape["pattern"])
-            out.append(f"pattern={pattern!r}")
-        return out, prefix
+            # Matched as translated; reported as documented (see _core.model.aws_pattern).
+            regex, prefix = translate_pattern(shape["pattern"])
+            extra = f", forbid_prefix={prefix!r}" if prefix else ""
+            markers.append(f"aws_pattern({regex!r}, {shape['pattern']!r}{extra})")
+            self.uses_aws_pattern = True
+        return ([f"Field({', '.join(bounds)})"] if bounds else []) + markers
 
     def type_expr(self, name: str, side: str) -> str:
         """The annotation of a value of shape ``name``; ``side`` is "in" or "out"."""
@@ -364,14 +367,8 @@ class ModelWriter:
             inner = _SCALARS[kind]
         if side != "in":
             return inner
-        meta, prefix = self.constraints(shape)
-        extra = ""
-        if prefix:
-            self.uses_forbid_prefix = True
-            extra = f", forbid_prefix({prefix!r})"
-        if meta or extra:
-            return f"Annotated[{inner}, Field({', '.join(meta)}){extra}]"
-        return inner
+        meta = self.constraints(shape)
+        return f"Annotated[{inner}, {', '.join(meta)}]" if meta else inner
 
     def plain_type(self, name: str) -> str:
         """The annotation without run-time metadata, for method signatures."""
@@ -480,8 +477,8 @@ class ModelWriter:
             body.append("")
             public.append(model_name)
         core = ["OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape", "reply"]
-        if self.uses_forbid_prefix:
-            core.append("forbid_prefix")
+        if self.uses_aws_pattern:
+            core.append("aws_pattern")
         head = [
             header(svc),
             "# pyright: reportUnusedClass=false",

@@ -5,10 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
 from pydantic_core import PydanticCustomError, core_schema
+
+if TYPE_CHECKING:
+    # Annotations only.
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
 
 __all__ = [
     "OPEN_ENUM",
@@ -17,7 +22,7 @@ __all__ = [
     "Shape",
     "REPLY_CONFIG",
     "reply",
-    "forbid_prefix",
+    "aws_pattern",
     "validate_response_json",
     "validate_response_obj",
 ]
@@ -108,32 +113,69 @@ class _OpenEnum:
 OPEN_ENUM: Final = _OpenEnum()
 
 
-class forbid_prefix:  # noqa: N801 - reads as a marker in annotations
-    """Marker: reject strings that start with ``prefix``.
+_PATTERN_MESSAGE: Final = "String should match the pattern {pattern} (as documented by AWS)"
+_PREFIX_MESSAGE: Final = (
+    "String should not start with '{prefix}' (a prefix the pattern documented by AWS forbids: {pattern})"
+)
 
-    Stands in for a leading negative lookahead ``^(?!prefix)`` in an AWS
-    pattern, which the Rust regex engine does not support.
+
+class aws_pattern:  # noqa: N801 - reads as a marker in annotations
+    r"""Marker: a sent string must match a pattern of the service model, as a whole.
+
+    Matching uses ``regex``, the documented pattern translated for pydantic's Rust
+    engine by ``_core.patterns.translate_pattern`` (anchored ``^(?:...)$``, ASCII
+    ``\d``); a mismatch quotes ``documented``, the pattern as AWS writes it, since
+    the translation would only puzzle a caller. ``forbid_prefix`` stands in for a
+    leading ``^(?!prefix)``, which the Rust engine does not support.
+
+    Both checks raise pydantic's ``string_pattern_mismatch`` error, with the
+    documented pattern as ``pattern`` in its context::
+
+        String should match pattern '[a-zA-Z0-9_.\-]+'
+        String should not start with 'aws:' (a prefix the pattern documented by AWS forbids: ...)
     """
 
-    __slots__ = ("prefix",)
+    __slots__ = ("documented", "forbid_prefix", "regex")
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, regex: str, documented: str, *, forbid_prefix: str | None = None) -> None:
+        self.regex = regex
+        self.documented = documented
+        self.forbid_prefix = forbid_prefix
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        prefix = self.prefix
+        context = {"pattern": self.documented}
+        steps = [
+            handler(source),  # type and length, with pydantic's own errors
+            # All in Rust: pydantic's own mismatch error, quoting the documented pattern.
+            core_schema.custom_error_schema(
+                core_schema.str_schema(pattern=self.regex, regex_engine="rust-regex"),
+                custom_error_type="string_pattern_mismatch",
+                custom_error_context=context,
+            ),
+        ]
+        prefix = self.forbid_prefix
+        if prefix is not None:
+            prefixed = {**context, "prefix": prefix}
 
-        def check(value: str) -> str:
-            if value.startswith(prefix):
-                raise PydanticCustomError(
-                    "string_pattern_mismatch", "String should not start with {prefix!r}", {"prefix": prefix}
-                )
-            return value
+            def check(value: str) -> str:
+                if value.startswith(prefix):
+                    raise PydanticCustomError("string_pattern_mismatch", _PREFIX_MESSAGE, prefixed)
+                return value
 
-        return core_schema.no_info_after_validator_function(check, handler(source))
+            steps.append(core_schema.no_info_plain_validator_function(check))
+        return core_schema.chain_schema(steps)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        # The chain hides the pattern from pydantic's JSON schema: give the one enforced.
+        json_schema = handler(schema)
+        json_schema["pattern"] = self.regex
+        return json_schema
 
     def __repr__(self) -> str:
-        return f"forbid_prefix({self.prefix!r})"
+        extra = f", forbid_prefix={self.forbid_prefix!r}" if self.forbid_prefix else ""
+        return f"aws_pattern({self.regex!r}, {self.documented!r}{extra})"
 
 
 M = TypeVar("M", bound=BaseModel)

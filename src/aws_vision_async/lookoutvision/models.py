@@ -17,7 +17,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
-from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, reply
+from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
 
 __all__ = [
     "AccessDeniedException",
@@ -192,21 +192,24 @@ class ConflictException(OutputShape):
 class CreateDatasetRequest(InputShape):
     """The ``CreateDatasetRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project in which you want to create a dataset."""
-    dataset_type: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:train|test)$")] = Field(
-        validation_alias="DatasetType", serialization_alias="DatasetType"
+    dataset_type: Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:train|test)$", "train|test")] = (
+        Field(validation_alias="DatasetType", serialization_alias="DatasetType")
     )
     """The type of the dataset."""
     dataset_source: DatasetSource | None = Field(
         default=None, validation_alias="DatasetSource", serialization_alias="DatasetSource"
     )
     """The location of the manifest file that Amazon Lookout for Vision uses to create the dataset."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to CreateDataset completes only once."""
 
 
@@ -222,22 +225,32 @@ class CreateDatasetResponse(OutputShape):
 class CreateModelRequest(InputShape):
     """The ``CreateModelRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project in which you want to create a model version."""
-    description: Annotated[str, Field(min_length=1, max_length=500, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] | None = (
-        Field(default=None, validation_alias="Description", serialization_alias="Description")
-    )
+    description: (
+        Annotated[
+            str, Field(min_length=1, max_length=500), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Description", serialization_alias="Description")
     """A description for the version of the model."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to CreateModel completes only once."""
     output_config: OutputConfig = Field(validation_alias="OutputConfig", serialization_alias="OutputConfig")
     """The location where Amazon Lookout for Vision saves the training results."""
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS KMS key."""
@@ -259,13 +272,16 @@ class CreateModelResponse(OutputShape):
 class CreateProjectRequest(InputShape):
     """The ``CreateProjectRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name for the project."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to CreateProject completes only once."""
 
 
@@ -360,17 +376,20 @@ class DatasetSource(InputShape):
 class DeleteDatasetRequest(InputShape):
     """The ``DeleteDatasetRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the dataset that you want to delete."""
-    dataset_type: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:train|test)$")] = Field(
-        validation_alias="DatasetType", serialization_alias="DatasetType"
+    dataset_type: Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:train|test)$", "train|test")] = (
+        Field(validation_alias="DatasetType", serialization_alias="DatasetType")
     )
     """The type of the dataset to delete."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to DeleteDataset completes only once."""
 
 
@@ -383,17 +402,20 @@ class DeleteDatasetResponse(OutputShape):
 class DeleteModelRequest(InputShape):
     """The ``DeleteModelRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model that you want to delete."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*))$", "([1-9][0-9]*)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model that you want to delete."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to DeleteModel completes only once."""
 
 
@@ -407,13 +429,16 @@ class DeleteModelResponse(OutputShape):
 class DeleteProjectRequest(InputShape):
     """The ``DeleteProjectRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project to delete."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to DeleteProject completes only once."""
 
 
@@ -427,12 +452,14 @@ class DeleteProjectResponse(OutputShape):
 class DescribeDatasetRequest(InputShape):
     """The ``DescribeDatasetRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the dataset that you want to describe."""
-    dataset_type: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:train|test)$")] = Field(
-        validation_alias="DatasetType", serialization_alias="DatasetType"
+    dataset_type: Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:train|test)$", "train|test")] = (
+        Field(validation_alias="DatasetType", serialization_alias="DatasetType")
     )
     """The type of the dataset to describe."""
 
@@ -449,13 +476,15 @@ class DescribeDatasetResponse(OutputShape):
 class DescribeModelPackagingJobRequest(InputShape):
     """The ``DescribeModelPackagingJobRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model packaging job that you want to describe."""
-    job_name: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:[a-zA-Z0-9-]+)$")] = Field(
-        validation_alias="JobName", serialization_alias="JobName"
-    )
+    job_name: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:[a-zA-Z0-9-]+)$", "[a-zA-Z0-9-]+")
+    ] = Field(validation_alias="JobName", serialization_alias="JobName")
     """The job name for the model packaging job."""
 
 
@@ -471,13 +500,15 @@ class DescribeModelPackagingJobResponse(OutputShape):
 class DescribeModelRequest(InputShape):
     """The ``DescribeModelRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The project that contains the version of a model that you want to describe."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*|latest))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*|latest))$", "([1-9][0-9]*|latest)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model that you want to describe."""
 
 
@@ -493,9 +524,11 @@ class DescribeModelResponse(OutputShape):
 class DescribeProjectRequest(InputShape):
     """The ``DescribeProjectRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that you want to describe."""
 
 
@@ -511,17 +544,19 @@ class DescribeProjectResponse(OutputShape):
 class DetectAnomaliesRequest(InputShape):
     """The ``DetectAnomaliesRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model version that you want to use."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*|latest))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*|latest))$", "([1-9][0-9]*|latest)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model that you want to use."""
     body: bytes = Field(validation_alias="Body", serialization_alias="Body")
     """The unencrypted image bytes that you want to analyze."""
-    content_type: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:.*)$")] = Field(
+    content_type: Annotated[str, Field(min_length=1, max_length=255), aws_pattern("^(?:.*)$", ".*")] = Field(
         validation_alias="ContentType", serialization_alias="ContentType"
     )
     """The type of the image passed in Body."""
@@ -556,8 +591,8 @@ class GreengrassConfiguration(InputShape):
     """Configuration information for the AWS IoT Greengrass component created in a model packaging
     job. For more information, see StartModelPackagingJob."""
 
-    compiler_options: Annotated[str, Field(min_length=3, max_length=1024, pattern="^(?:.*)$")] | None = Field(
-        default=None, validation_alias="CompilerOptions", serialization_alias="CompilerOptions"
+    compiler_options: Annotated[str, Field(min_length=3, max_length=1024), aws_pattern("^(?:.*)$", ".*")] | None = (
+        Field(default=None, validation_alias="CompilerOptions", serialization_alias="CompilerOptions")
     )
     """Additional compiler options for the Greengrass component."""
     target_device: TargetDevice | None = Field(
@@ -570,17 +605,28 @@ class GreengrassConfiguration(InputShape):
     """The target platform for the model."""
     s3_output_location: S3Location = Field(validation_alias="S3OutputLocation", serialization_alias="S3OutputLocation")
     """An S3 location in which Lookout for Vision stores the component artifacts."""
-    component_name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9-_.]+)$")] = Field(
-        validation_alias="ComponentName", serialization_alias="ComponentName"
-    )
+    component_name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9-_.]+)$", "[a-zA-Z0-9-_.]+")
+    ] = Field(validation_alias="ComponentName", serialization_alias="ComponentName")
     """A name for the AWS IoT Greengrass component."""
     component_version: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^([0-9]{1,6})\\.([0-9]{1,6})\\.([0-9]{1,6})$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=64),
+            aws_pattern(
+                "^(?:^([0-9]{1,6})\\.([0-9]{1,6})\\.([0-9]{1,6})$)$", "^([0-9]{1,6})\\.([0-9]{1,6})\\.([0-9]{1,6})$"
+            ),
+        ]
         | None
     ) = Field(default=None, validation_alias="ComponentVersion", serialization_alias="ComponentVersion")
     """A Version for the AWS IoT Greengrass component."""
     component_description: (
-        Annotated[str, Field(min_length=1, max_length=256, pattern="^(?:[a-zA-Z0-9-_. ()':,;?]+)$")] | None
+        Annotated[
+            str,
+            Field(min_length=1, max_length=256),
+            aws_pattern("^(?:[a-zA-Z0-9-_. ()':,;?]+)$", "[a-zA-Z0-9-_. ()':,;?]+"),
+        ]
+        | None
     ) = Field(default=None, validation_alias="ComponentDescription", serialization_alias="ComponentDescription")
     """A description for the AWS IoT Greengrass component."""
     tags: Annotated[list[Tag], Field(max_length=200)] | None = Field(
@@ -653,15 +699,19 @@ class ImageSource(OutputShape):
 class InputS3Object(InputShape):
     """Amazon S3 Location information for an input manifest file."""
 
-    bucket: Annotated[str, Field(min_length=3, max_length=63, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] = Field(
-        validation_alias="Bucket", serialization_alias="Bucket"
-    )
+    bucket: Annotated[
+        str, Field(min_length=3, max_length=63), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+    ] = Field(validation_alias="Bucket", serialization_alias="Bucket")
     """The Amazon S3 bucket that contains the manifest."""
     key: Annotated[
-        str, Field(min_length=1, max_length=1024, pattern="^(?:^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$)$")
+        str,
+        Field(min_length=1, max_length=1024),
+        aws_pattern(
+            "^(?:^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$)$", "^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$"
+        ),
     ] = Field(validation_alias="Key", serialization_alias="Key")
     """The name and location of the manifest file withiin the bucket."""
-    version_id: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:.*)$")] | None = Field(
+    version_id: Annotated[str, Field(min_length=1, max_length=1024), aws_pattern("^(?:.*)$", ".*")] | None = Field(
         default=None, validation_alias="VersionId", serialization_alias="VersionId"
     )
     """The version ID of the bucket."""
@@ -680,19 +730,22 @@ class InternalServerException(OutputShape):
 class ListDatasetEntriesRequest(InputShape):
     """The ``ListDatasetEntriesRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the dataset that you want to list."""
-    dataset_type: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:train|test)$")] = Field(
-        validation_alias="DatasetType", serialization_alias="DatasetType"
+    dataset_type: Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:train|test)$", "train|test")] = (
+        Field(validation_alias="DatasetType", serialization_alias="DatasetType")
     )
     """The type of the dataset that you want to list."""
     labeled: bool | None = Field(default=None, validation_alias="Labeled", serialization_alias="Labeled")
     """Specify true to include labeled entries, otherwise specify false."""
-    anomaly_class: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:(normal|anomaly))$")] | None = Field(
-        default=None, validation_alias="AnomalyClass", serialization_alias="AnomalyClass"
-    )
+    anomaly_class: (
+        Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:(normal|anomaly))$", "(normal|anomaly)")]
+        | None
+    ) = Field(default=None, validation_alias="AnomalyClass", serialization_alias="AnomalyClass")
     """Specify normal to include only normal images."""
     before_creation_date: datetime | None = Field(
         default=None, validation_alias="BeforeCreationDate", serialization_alias="BeforeCreationDate"
@@ -702,17 +755,22 @@ class ListDatasetEntriesRequest(InputShape):
         default=None, validation_alias="AfterCreationDate", serialization_alias="AfterCreationDate"
     )
     """Only includes entries after the specified date in the response."""
-    next_token: Annotated[str, Field(max_length=2048, pattern="^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$")] | None = Field(
-        default=None, validation_alias="NextToken", serialization_alias="NextToken"
-    )
+    next_token: (
+        Annotated[
+            str,
+            Field(max_length=2048),
+            aws_pattern("^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$", "^[a-zA-Z0-9\\/\\+\\=]{0,2048}$"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")
     """If the previous response was incomplete (because there is more data to retrieve), Amazon Lookout for Vision returns a pagination token in the response."""
     max_results: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
     )
     """The maximum number of results to return per paginated call."""
-    source_ref_contains: Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:.*\\S.*)$")] | None = Field(
-        default=None, validation_alias="SourceRefContains", serialization_alias="SourceRefContains"
-    )
+    source_ref_contains: (
+        Annotated[str, Field(min_length=1, max_length=2048), aws_pattern("^(?:.*\\S.*)$", ".*\\S.*")] | None
+    ) = Field(default=None, validation_alias="SourceRefContains", serialization_alias="SourceRefContains")
     """Perform a "contains" search on the values of the source-ref key within the dataset."""
 
 
@@ -730,13 +788,20 @@ class ListDatasetEntriesResponse(OutputShape):
 class ListModelPackagingJobsRequest(InputShape):
     """The ``ListModelPackagingJobsRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project for which you want to list the model packaging jobs."""
-    next_token: Annotated[str, Field(max_length=2048, pattern="^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$")] | None = Field(
-        default=None, validation_alias="NextToken", serialization_alias="NextToken"
-    )
+    next_token: (
+        Annotated[
+            str,
+            Field(max_length=2048),
+            aws_pattern("^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$", "^[a-zA-Z0-9\\/\\+\\=]{0,2048}$"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")
     """If the previous response was incomplete (because there is more results to retrieve), Amazon Lookout for Vision returns a pagination token in the response."""
     max_results: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -758,13 +823,20 @@ class ListModelPackagingJobsResponse(OutputShape):
 class ListModelsRequest(InputShape):
     """The ``ListModelsRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model versions that you want to list."""
-    next_token: Annotated[str, Field(max_length=2048, pattern="^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$")] | None = Field(
-        default=None, validation_alias="NextToken", serialization_alias="NextToken"
-    )
+    next_token: (
+        Annotated[
+            str,
+            Field(max_length=2048),
+            aws_pattern("^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$", "^[a-zA-Z0-9\\/\\+\\=]{0,2048}$"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")
     """If the previous response was incomplete (because there is more data to retrieve), Amazon Lookout for Vision returns a pagination token in the response."""
     max_results: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -784,9 +856,14 @@ class ListModelsResponse(OutputShape):
 class ListProjectsRequest(InputShape):
     """The ``ListProjectsRequest`` shape of the Amazon Lookout for Vision API."""
 
-    next_token: Annotated[str, Field(max_length=2048, pattern="^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$")] | None = Field(
-        default=None, validation_alias="NextToken", serialization_alias="NextToken"
-    )
+    next_token: (
+        Annotated[
+            str,
+            Field(max_length=2048),
+            aws_pattern("^(?:^[a-zA-Z0-9\\/\\+\\=]{0,2048}$)$", "^[a-zA-Z0-9\\/\\+\\=]{0,2048}$"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")
     """If the previous response was incomplete (because there is more data to retrieve), Amazon Lookout for Vision returns a pagination token in the response."""
     max_results: Annotated[int, Field(ge=1, le=100)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -1110,12 +1187,19 @@ class ResourceNotFoundException(OutputShape):
 class S3Location(InputShape):
     """Information about the location of training output or the output of a model packaging job."""
 
-    bucket: Annotated[str, Field(min_length=3, max_length=63, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] = Field(
-        validation_alias="Bucket", serialization_alias="Bucket"
-    )
+    bucket: Annotated[
+        str, Field(min_length=3, max_length=63), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+    ] = Field(validation_alias="Bucket", serialization_alias="Bucket")
     """The S3 bucket that contains the training or model packaging job output."""
     prefix: (
-        Annotated[str, Field(max_length=1024, pattern="^(?:^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$)$")] | None
+        Annotated[
+            str,
+            Field(max_length=1024),
+            aws_pattern(
+                "^(?:^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$)$", "^([a-zA-Z0-9!_.*'()-][/a-zA-Z0-9!_.*'()-]*)?$"
+            ),
+        ]
+        | None
     ) = Field(default=None, validation_alias="Prefix", serialization_alias="Prefix")
     """The path of the folder, within the S3 bucket, that contains the output."""
 
@@ -1151,29 +1235,37 @@ class ServiceQuotaExceededException(OutputShape):
 class StartModelPackagingJobRequest(InputShape):
     """The ``StartModelPackagingJobRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project which contains the version of the model that you want to package."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*|latest))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*|latest))$", "([1-9][0-9]*|latest)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model within the project that you want to package."""
-    job_name: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:[a-zA-Z0-9-]+)$")] | None = Field(
-        default=None, validation_alias="JobName", serialization_alias="JobName"
-    )
+    job_name: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:[a-zA-Z0-9-]+)$", "[a-zA-Z0-9-]+")] | None
+    ) = Field(default=None, validation_alias="JobName", serialization_alias="JobName")
     """A name for the model packaging job."""
     configuration: ModelPackagingConfiguration = Field(
         validation_alias="Configuration", serialization_alias="Configuration"
     )
     """The configuration for the model packaging job."""
-    description: Annotated[str, Field(min_length=1, max_length=256, pattern="^(?:[a-zA-Z0-9-_. ()':,;?]+)$")] | None = (
-        Field(default=None, validation_alias="Description", serialization_alias="Description")
-    )
+    description: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=256),
+            aws_pattern("^(?:[a-zA-Z0-9-_. ()':,;?]+)$", "[a-zA-Z0-9-_. ()':,;?]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Description", serialization_alias="Description")
     """A description for the model packaging job."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to StartModelPackagingJob completes only once."""
 
 
@@ -1187,21 +1279,24 @@ class StartModelPackagingJobResponse(OutputShape):
 class StartModelRequest(InputShape):
     """The ``StartModelRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model that you want to start."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*|latest))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*|latest))$", "([1-9][0-9]*|latest)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model that you want to start."""
     min_inference_units: Annotated[int, Field(ge=1)] = Field(
         validation_alias="MinInferenceUnits", serialization_alias="MinInferenceUnits"
     )
     """The minimum number of inference units to use."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to StartModel completes only once."""
     max_inference_units: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxInferenceUnits", serialization_alias="MaxInferenceUnits"
@@ -1221,17 +1316,20 @@ class StartModelResponse(OutputShape):
 class StopModelRequest(InputShape):
     """The ``StopModelRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the model that you want to stop."""
-    model_version: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:([1-9][0-9]*|latest))$")] = Field(
-        validation_alias="ModelVersion", serialization_alias="ModelVersion"
-    )
+    model_version: Annotated[
+        str, Field(min_length=1, max_length=10), aws_pattern("^(?:([1-9][0-9]*|latest))$", "([1-9][0-9]*|latest)")
+    ] = Field(validation_alias="ModelVersion", serialization_alias="ModelVersion")
     """The version of the model that you want to stop."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to StopModel completes only once."""
 
 
@@ -1247,13 +1345,17 @@ class StopModelResponse(OutputShape):
 class Tag(InputShape):
     """A key and value pair that is attached to the specified Amazon Lookout for Vision model."""
 
-    key: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")] = (
-        Field(validation_alias="Key", serialization_alias="Key")
-    )
+    key: Annotated[
+        str,
+        Field(min_length=1, max_length=128),
+        aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+    ] = Field(validation_alias="Key", serialization_alias="Key")
     """The key of the tag that is attached to the specified model."""
-    value: Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")] = Field(
-        validation_alias="Value", serialization_alias="Value"
-    )
+    value: Annotated[
+        str,
+        Field(max_length=256),
+        aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+    ] = Field(validation_alias="Value", serialization_alias="Value")
     """The value of the tag that is attached to the specified model."""
 
 
@@ -1335,7 +1437,13 @@ class UntagResourceRequest(InputShape):
     )
     """The Amazon Resource Name (ARN) of the model from which you want to remove tags."""
     tag_keys: Annotated[
-        list[Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")]],
+        list[
+            Annotated[
+                str,
+                Field(min_length=1, max_length=128),
+                aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+            ]
+        ],
         Field(max_length=200),
     ] = Field(validation_alias="TagKeys", serialization_alias="TagKeys")
     """A list of the keys of the tags that you want to remove."""
@@ -1350,21 +1458,24 @@ class UntagResourceResponse(OutputShape):
 class UpdateDatasetEntriesRequest(InputShape):
     """The ``UpdateDatasetEntriesRequest`` shape of the Amazon Lookout for Vision API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$")] = (
-        Field(validation_alias="ProjectName", serialization_alias="ProjectName")
-    )
+    project_name: Annotated[
+        str,
+        Field(min_length=1, max_length=255),
+        aws_pattern("^(?:[a-zA-Z0-9][a-zA-Z0-9_\\-]*)$", "[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project that contains the dataset that you want to update."""
-    dataset_type: Annotated[str, Field(min_length=1, max_length=10, pattern="^(?:train|test)$")] = Field(
-        validation_alias="DatasetType", serialization_alias="DatasetType"
+    dataset_type: Annotated[str, Field(min_length=1, max_length=10), aws_pattern("^(?:train|test)$", "train|test")] = (
+        Field(validation_alias="DatasetType", serialization_alias="DatasetType")
     )
     """The type of the dataset that you want to update."""
     changes: Annotated[bytes, Field(min_length=1, max_length=10485760)] = Field(
         validation_alias="Changes", serialization_alias="Changes"
     )
     """The entries to add to the dataset. Pass the raw bytes: the SDK base64-encodes them."""
-    client_token: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-]+$)$")] | None = Field(
-        default=None, validation_alias="ClientToken", serialization_alias="ClientToken"
-    )
+    client_token: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-]+$)$", "^[a-zA-Z0-9-]+$")]
+        | None
+    ) = Field(default=None, validation_alias="ClientToken", serialization_alias="ClientToken")
     """ClientToken is an idempotency token that ensures a call to UpdateDatasetEntries completes only once."""
 
 

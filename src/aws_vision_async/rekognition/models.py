@@ -18,7 +18,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
-from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, forbid_prefix, reply
+from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
 
 __all__ = [
     "AccessDeniedException",
@@ -677,16 +677,24 @@ class _AssetReply(Asset):
 class AssociateFacesRequest(InputShape):
     """The ``AssociateFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection containing the UserID."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] = Field(
-        validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+    ] = Field(validation_alias="UserId", serialization_alias="UserId")
     """The ID for the existing UserID."""
     face_ids: Annotated[
-        list[Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]],
+        list[
+            Annotated[
+                str,
+                aws_pattern(
+                    "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                    "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                ),
+            ]
+        ],
         Field(min_length=1, max_length=100),
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of FaceIDs to associate with the UserID."""
@@ -695,7 +703,8 @@ class AssociateFacesRequest(InputShape):
     )
     """An optional value specifying the minimum confidence in the UserID match to return."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the request to AssociateFaces."""
 
@@ -1077,34 +1086,34 @@ class CopyProjectVersionRequest(InputShape):
 
     source_project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="SourceProjectArn", serialization_alias="SourceProjectArn")
     """The ARN of the source project in the trusting AWS account."""
     source_project_version_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="SourceProjectVersionArn", serialization_alias="SourceProjectVersionArn")
     """The ARN of the model version in the source project that you want to copy to a destination project."""
     destination_project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DestinationProjectArn", serialization_alias="DestinationProjectArn")
     """The ARN of the project in the trusted AWS account that you want to copy the model version to."""
-    version_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="VersionName", serialization_alias="VersionName"
-    )
+    version_name: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="VersionName", serialization_alias="VersionName")
     """A name for the version of the model that's copied to the destination project."""
     output_config: OutputConfig = Field(validation_alias="OutputConfig", serialization_alias="OutputConfig")
     """The S3 bucket and folder location where the training output for the source model version is placed."""
@@ -1113,10 +1122,18 @@ class CopyProjectVersionRequest(InputShape):
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1124,7 +1141,11 @@ class CopyProjectVersionRequest(InputShape):
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
     """The key-value tags to assign to the model version."""
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
@@ -1152,19 +1173,27 @@ class CoversBodyPart(OutputShape):
 class CreateCollectionRequest(InputShape):
     """The ``CreateCollectionRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID for the collection that you are creating."""
     tags: (
         Annotated[
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1199,10 +1228,10 @@ class CreateDatasetRequest(InputShape):
     """The type of the dataset."""
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The ARN of the Amazon Rekognition Custom Labels project to which you want to asssign the dataset."""
@@ -1211,10 +1240,18 @@ class CreateDatasetRequest(InputShape):
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1234,7 +1271,11 @@ class CreateFaceLivenessSessionRequest(InputShape):
     """The ``CreateFaceLivenessSessionRequest`` shape of the Amazon Rekognition API."""
 
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
@@ -1243,7 +1284,8 @@ class CreateFaceLivenessSessionRequest(InputShape):
     )
     """A session settings object."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token is used to recognize the Face Liveness request."""
 
@@ -1275,9 +1317,9 @@ class CreateFaceLivenessSessionResponse(OutputShape):
 class CreateProjectRequest(InputShape):
     """The ``CreateProjectRequest`` shape of the Amazon Rekognition API."""
 
-    project_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="ProjectName", serialization_alias="ProjectName"
-    )
+    project_name: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="ProjectName", serialization_alias="ProjectName")
     """The name of the project to create."""
     feature: CustomizationFeature | None = Field(
         default=None, validation_alias="Feature", serialization_alias="Feature"
@@ -1292,10 +1334,18 @@ class CreateProjectRequest(InputShape):
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1316,16 +1366,16 @@ class CreateProjectVersionRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The ARN of the Amazon Rekognition project that will manage the project version you want to train."""
-    version_name: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="VersionName", serialization_alias="VersionName"
-    )
+    version_name: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="VersionName", serialization_alias="VersionName")
     """A name for the version of the project version."""
     output_config: OutputConfig = Field(validation_alias="OutputConfig", serialization_alias="OutputConfig")
     """The Amazon S3 bucket location to store the results of training."""
@@ -1342,10 +1392,18 @@ class CreateProjectVersionRequest(InputShape):
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1353,12 +1411,21 @@ class CreateProjectVersionRequest(InputShape):
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
     """A set of tags (key-value pairs) that you want to attach to the project version."""
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
     version_description: (
-        Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9-_. ()':,;?]+)$")] | None
+        Annotated[
+            str,
+            Field(min_length=1, max_length=255),
+            aws_pattern("^(?:[a-zA-Z0-9-_. ()':,;?]+)$", "[a-zA-Z0-9-_. ()':,;?]+"),
+        ]
+        | None
     ) = Field(default=None, validation_alias="VersionDescription", serialization_alias="VersionDescription")
     """A description applied to the project version being created."""
     feature_config: CustomizationFeatureConfig | None = Field(
@@ -1383,25 +1450,37 @@ class CreateStreamProcessorRequest(InputShape):
     """Kinesis video stream stream that provides the source streaming video."""
     output: StreamProcessorOutput = Field(validation_alias="Output", serialization_alias="Output")
     """Kinesis data stream stream or Amazon S3 bucket location to which Amazon Rekognition Video puts the analysis results."""
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """An identifier you assign to the stream processor."""
     settings: StreamProcessorSettings = Field(validation_alias="Settings", serialization_alias="Settings")
     """Input parameters used in a streaming video analyzed by a stream processor."""
-    role_arn: Annotated[str, Field(pattern="^(?:arn:aws:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+)$")] = Field(
-        validation_alias="RoleArn", serialization_alias="RoleArn"
-    )
+    role_arn: Annotated[
+        str,
+        aws_pattern(
+            "^(?:arn:aws:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+)$",
+            "arn:aws:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
+        ),
+    ] = Field(validation_alias="RoleArn", serialization_alias="RoleArn")
     """The Amazon Resource Number (ARN) of the IAM role that allows access to the stream processor."""
     tags: (
         Annotated[
             dict[
                 Annotated[
                     str,
-                    Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                    forbid_prefix("aws:"),
+                    Field(min_length=1, max_length=128),
+                    aws_pattern(
+                        "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                        "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                        forbid_prefix="aws:",
+                    ),
                 ],
-                Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+                Annotated[
+                    str,
+                    Field(max_length=256),
+                    aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+                ],
             ],
             Field(max_length=200),
         ]
@@ -1412,7 +1491,11 @@ class CreateStreamProcessorRequest(InputShape):
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
@@ -1438,16 +1521,17 @@ class CreateStreamProcessorResponse(OutputShape):
 class CreateUserRequest(InputShape):
     """The ``CreateUserRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection to which the new UserID needs to be created."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] = Field(
-        validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+    ] = Field(validation_alias="UserId", serialization_alias="UserId")
     """ID for the UserID to be created."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the request to CreateUser."""
 
@@ -1614,10 +1698,10 @@ class DatasetSource(InputShape):
     dataset_arn: (
         Annotated[
             str,
-            Field(
-                min_length=20,
-                max_length=2048,
-                pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            Field(min_length=20, max_length=2048),
+            aws_pattern(
+                "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+                "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
             ),
         ]
         | None
@@ -1643,9 +1727,9 @@ class DatasetStats(OutputShape):
 class DeleteCollectionRequest(InputShape):
     """The ``DeleteCollectionRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID of the collection to delete."""
 
 
@@ -1661,10 +1745,10 @@ class DeleteDatasetRequest(InputShape):
 
     dataset_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
     """The ARN of the Amazon Rekognition Custom Labels dataset that you want to delete."""
@@ -1679,12 +1763,20 @@ class DeleteDatasetResponse(OutputShape):
 class DeleteFacesRequest(InputShape):
     """The ``DeleteFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """Collection from which to remove the specific faces."""
     face_ids: Annotated[
-        list[Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]],
+        list[
+            Annotated[
+                str,
+                aws_pattern(
+                    "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                    "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                ),
+            ]
+        ],
         Field(min_length=1, max_length=4096),
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of face IDs to delete."""
@@ -1708,20 +1800,20 @@ class DeleteProjectPolicyRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project that the project policy you want to delete is attached to."""
-    policy_name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="PolicyName", serialization_alias="PolicyName"
-    )
+    policy_name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="PolicyName", serialization_alias="PolicyName")
     """The name of the policy that you want to delete."""
-    policy_revision_id: Annotated[str, Field(max_length=64, pattern="^(?:[0-9A-Fa-f]+)$")] | None = Field(
-        default=None, validation_alias="PolicyRevisionId", serialization_alias="PolicyRevisionId"
-    )
+    policy_revision_id: (
+        Annotated[str, Field(max_length=64), aws_pattern("^(?:[0-9A-Fa-f]+)$", "[0-9A-Fa-f]+")] | None
+    ) = Field(default=None, validation_alias="PolicyRevisionId", serialization_alias="PolicyRevisionId")
     """The ID of the project policy revision that you want to delete."""
 
 
@@ -1736,10 +1828,10 @@ class DeleteProjectRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project that you want to delete."""
@@ -1759,10 +1851,10 @@ class DeleteProjectVersionRequest(InputShape):
 
     project_version_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectVersionArn", serialization_alias="ProjectVersionArn")
     """The Amazon Resource Name (ARN) of the project version that you want to delete."""
@@ -1780,9 +1872,9 @@ class DeleteProjectVersionResponse(OutputShape):
 class DeleteStreamProcessorRequest(InputShape):
     """The ``DeleteStreamProcessorRequest`` shape of the Amazon Rekognition API."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """The name of the stream processor you want to delete."""
 
 
@@ -1795,16 +1887,17 @@ class DeleteStreamProcessorResponse(OutputShape):
 class DeleteUserRequest(InputShape):
     """The ``DeleteUserRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection from which the UserID needs to be deleted."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] = Field(
-        validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+    ] = Field(validation_alias="UserId", serialization_alias="UserId")
     """ID for the UserID to be deleted."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the request to DeleteUser."""
 
@@ -1818,9 +1911,9 @@ class DeleteUserResponse(OutputShape):
 class DescribeCollectionRequest(InputShape):
     """The ``DescribeCollectionRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of the collection to describe."""
 
 
@@ -1850,10 +1943,10 @@ class DescribeDatasetRequest(InputShape):
 
     dataset_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
     """The Amazon Resource Name (ARN) of the dataset that you want to describe."""
@@ -1873,16 +1966,22 @@ class DescribeProjectVersionsRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project that contains the model/adapter you want to describe."""
     version_names: (
         Annotated[
-            list[Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")]],
+            list[
+                Annotated[
+                    str,
+                    Field(min_length=1, max_length=255),
+                    aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+"),
+                ]
+            ],
             Field(min_length=1, max_length=10),
         ]
         | None
@@ -1922,7 +2021,13 @@ class DescribeProjectsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
     project_names: (
         Annotated[
-            list[Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")]],
+            list[
+                Annotated[
+                    str,
+                    Field(min_length=1, max_length=255),
+                    aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+"),
+                ]
+            ],
             Field(min_length=1, max_length=10),
         ]
         | None
@@ -1948,9 +2053,9 @@ class DescribeProjectsResponse(OutputShape):
 class DescribeStreamProcessorRequest(InputShape):
     """The ``DescribeStreamProcessorRequest`` shape of the Amazon Rekognition API."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """Name of the stream processor for which you want information."""
 
 
@@ -2013,10 +2118,10 @@ class DetectCustomLabelsRequest(InputShape):
 
     project_version_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectVersionArn", serialization_alias="ProjectVersionArn")
     """The ARN of the model version that you want to use."""
@@ -2205,10 +2310,10 @@ class DetectModerationLabelsRequest(InputShape):
     project_version: (
         Annotated[
             str,
-            Field(
-                min_length=20,
-                max_length=2048,
-                pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            Field(min_length=20, max_length=2048),
+            aws_pattern(
+                "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+                "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
             ),
         ]
         | None
@@ -2327,20 +2432,29 @@ class DetectionFilter(InputShape):
 class DisassociateFacesRequest(InputShape):
     """The ``DisassociateFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection containing the UserID."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] = Field(
-        validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+    ] = Field(validation_alias="UserId", serialization_alias="UserId")
     """ID for the existing UserID."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the request to DisassociateFaces."""
     face_ids: Annotated[
-        list[Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]],
+        list[
+            Annotated[
+                str,
+                aws_pattern(
+                    "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                    "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                ),
+            ]
+        ],
         Field(min_length=1, max_length=100),
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of face IDs to disassociate from the UserID."""
@@ -2378,10 +2492,10 @@ class DistributeDataset(InputShape):
 
     arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="Arn", serialization_alias="Arn")
     """The Amazon Resource Name (ARN) of the dataset that you want to use."""
@@ -2621,9 +2735,10 @@ class FaceSearchSettings(InputShape):
     """Input face recognition parameters for an Amazon Rekognition stream processor. Includes the
     collection to use for face recognition and the face attributes to detect."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] | None = (
-        Field(default=None, validation_alias="CollectionId", serialization_alias="CollectionId")
-    )
+    collection_id: (
+        Annotated[str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")]
+        | None
+    ) = Field(default=None, validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of a collection that contains faces that you want to search for."""
     face_match_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
         default=None, validation_alias="FaceMatchThreshold", serialization_alias="FaceMatchThreshold"
@@ -2674,21 +2789,42 @@ class GeneralLabelsSettings(InputShape):
 
     label_inclusion_filters: (
         Annotated[
-            list[Annotated[str, Field(max_length=50, pattern="^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$")]], Field(max_length=100)
+            list[
+                Annotated[
+                    str,
+                    Field(max_length=50),
+                    aws_pattern("^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$", "[A-Za-z0-9àâèçñó'-_(). ]*"),
+                ]
+            ],
+            Field(max_length=100),
         ]
         | None
     ) = Field(default=None, validation_alias="LabelInclusionFilters", serialization_alias="LabelInclusionFilters")
     """The labels that should be included in the return from DetectLabels."""
     label_exclusion_filters: (
         Annotated[
-            list[Annotated[str, Field(max_length=50, pattern="^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$")]], Field(max_length=100)
+            list[
+                Annotated[
+                    str,
+                    Field(max_length=50),
+                    aws_pattern("^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$", "[A-Za-z0-9àâèçñó'-_(). ]*"),
+                ]
+            ],
+            Field(max_length=100),
         ]
         | None
     ) = Field(default=None, validation_alias="LabelExclusionFilters", serialization_alias="LabelExclusionFilters")
     """The labels that should be excluded from the return from DetectLabels."""
     label_category_inclusion_filters: (
         Annotated[
-            list[Annotated[str, Field(max_length=50, pattern="^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$")]], Field(max_length=100)
+            list[
+                Annotated[
+                    str,
+                    Field(max_length=50),
+                    aws_pattern("^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$", "[A-Za-z0-9àâèçñó'-_(). ]*"),
+                ]
+            ],
+            Field(max_length=100),
         ]
         | None
     ) = Field(
@@ -2699,7 +2835,14 @@ class GeneralLabelsSettings(InputShape):
     """The label categories that should be included in the return from DetectLabels."""
     label_category_exclusion_filters: (
         Annotated[
-            list[Annotated[str, Field(max_length=50, pattern="^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$")]], Field(max_length=100)
+            list[
+                Annotated[
+                    str,
+                    Field(max_length=50),
+                    aws_pattern("^(?:[A-Za-z0-9àâèçñó'-_(). ]*)$", "[A-Za-z0-9àâèçñó'-_(). ]*"),
+                ]
+            ],
+            Field(max_length=100),
         ]
         | None
     ) = Field(
@@ -2727,7 +2870,9 @@ class Geometry(OutputShape):
 class GetCelebrityInfoRequest(InputShape):
     """The ``GetCelebrityInfoRequest`` shape of the Amazon Rekognition API."""
 
-    id: Annotated[str, Field(pattern="^(?:[0-9A-Za-z]*)$")] = Field(validation_alias="Id", serialization_alias="Id")
+    id: Annotated[str, aws_pattern("^(?:[0-9A-Za-z]*)$", "[0-9A-Za-z]*")] = Field(
+        validation_alias="Id", serialization_alias="Id"
+    )
     """The ID for the celebrity."""
 
 
@@ -2747,9 +2892,9 @@ class GetCelebrityInfoResponse(OutputShape):
 class GetCelebrityRecognitionRequest(InputShape):
     """The ``GetCelebrityRecognitionRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the required celebrity recognition analysis."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -2798,9 +2943,9 @@ class GetCelebrityRecognitionResponse(OutputShape):
 class GetContentModerationRequest(InputShape):
     """The ``GetContentModerationRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """The identifier for the inappropriate, unwanted, or offensive content moderation job."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -2875,9 +3020,9 @@ class GetContentModerationResponse(OutputShape):
 class GetFaceDetectionRequest(InputShape):
     """The ``GetFaceDetectionRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Unique identifier for the face detection job."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -2922,8 +3067,10 @@ class GetFaceLivenessSessionResultsRequest(InputShape):
 
     session_id: Annotated[
         str,
-        Field(
-            min_length=36, max_length=36, pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+        Field(min_length=36, max_length=36),
+        aws_pattern(
+            "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         ),
     ] = Field(validation_alias="SessionId", serialization_alias="SessionId")
     """A unique 128-bit UUID."""
@@ -2961,9 +3108,9 @@ class GetFaceLivenessSessionResultsResponse(OutputShape):
 class GetFaceSearchRequest(InputShape):
     """The ``GetFaceSearchRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """The job identifer for the search request."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3008,9 +3155,9 @@ class GetFaceSearchResponse(OutputShape):
 class GetLabelDetectionRequest(InputShape):
     """The ``GetLabelDetectionRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the label detection operation for which you want results returned."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3081,9 +3228,9 @@ class GetLabelDetectionResponse(OutputShape):
 class GetMediaAnalysisJobRequest(InputShape):
     """The ``GetMediaAnalysisJobRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Unique identifier for the media analysis job for which you want to retrieve results."""
 
 
@@ -3137,9 +3284,9 @@ class GetMediaAnalysisJobResponse(OutputShape):
 class GetPersonTrackingRequest(InputShape):
     """The ``GetPersonTrackingRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """The identifier for a job that tracks persons in a video."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3186,9 +3333,9 @@ class GetPersonTrackingResponse(OutputShape):
 class GetSegmentDetectionRequest(InputShape):
     """The ``GetSegmentDetectionRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the text detection operation for which you want results returned."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3241,9 +3388,9 @@ class GetSegmentDetectionResponse(OutputShape):
 class GetTextDetectionRequest(InputShape):
     """The ``GetTextDetectionRequest`` shape of the Amazon Rekognition API."""
 
-    job_id: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] = Field(
-        validation_alias="JobId", serialization_alias="JobId"
-    )
+    job_id: Annotated[
+        str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")
+    ] = Field(validation_alias="JobId", serialization_alias="JobId")
     """Job identifier for the text detection operation for which you want results returned."""
     max_results: Annotated[int, Field(ge=1)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3328,9 +3475,9 @@ class HumanLoopConfig(InputShape):
     """Sets up the flow definition the image will be sent to if one of the conditions is met. You
     can also set certain attributes of the image before review."""
 
-    human_loop_name: Annotated[str, Field(min_length=1, max_length=63, pattern="^(?:^[a-z0-9](-*[a-z0-9])*)$")] = Field(
-        validation_alias="HumanLoopName", serialization_alias="HumanLoopName"
-    )
+    human_loop_name: Annotated[
+        str, Field(min_length=1, max_length=63), aws_pattern("^(?:^[a-z0-9](-*[a-z0-9])*)$", "^[a-z0-9](-*[a-z0-9])*")
+    ] = Field(validation_alias="HumanLoopName", serialization_alias="HumanLoopName")
     """The name of the human review used for this image."""
     flow_definition_arn: Annotated[str, Field(max_length=256)] = Field(
         validation_alias="FlowDefinitionArn", serialization_alias="FlowDefinitionArn"
@@ -3400,14 +3547,17 @@ class ImageTooLargeException(OutputShape):
 class IndexFacesRequest(InputShape):
     """The ``IndexFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection to which you want to add the faces that are detected in the input images."""
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
     """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
     external_image_id: (
-        Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] | None
+        Annotated[
+            str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+        ]
+        | None
     ) = Field(default=None, validation_alias="ExternalImageId", serialization_alias="ExternalImageId")
     """The ID you want to assign to all the faces detected in the image."""
     detection_attributes: list[Attribute] | None = Field(
@@ -3509,9 +3659,16 @@ class KinesisDataStream(InputShape):
     Rekognition stream processor are streamed. For more information, see CreateStreamProcessor
     in the Amazon Rekognition Developer Guide."""
 
-    arn: Annotated[str, Field(pattern="^(?:(^arn:([a-z0-9-]+):kinesis:([a-z0-9-]+):[0-9]{12}:.+$))$")] | None = Field(
-        default=None, validation_alias="Arn", serialization_alias="Arn"
-    )
+    arn: (
+        Annotated[
+            str,
+            aws_pattern(
+                "^(?:(^arn:([a-z0-9-]+):kinesis:([a-z0-9-]+):[0-9]{12}:.+$))$",
+                "(^arn:([a-z\\d-]+):kinesis:([a-z\\d-]+):\\d{12}:.+$)",
+            ),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Arn", serialization_alias="Arn")
     """ARN of the output Amazon Kinesis Data Streams stream."""
 
 
@@ -3529,9 +3686,16 @@ class KinesisVideoStream(InputShape):
     Rekognition Video stream processor. For more information, see CreateStreamProcessor in the
     Amazon Rekognition Developer Guide."""
 
-    arn: Annotated[str, Field(pattern="^(?:(^arn:([a-z0-9-]+):kinesisvideo:([a-z0-9-]+):[0-9]{12}:.+$))$")] | None = (
-        Field(default=None, validation_alias="Arn", serialization_alias="Arn")
-    )
+    arn: (
+        Annotated[
+            str,
+            aws_pattern(
+                "^(?:(^arn:([a-z0-9-]+):kinesisvideo:([a-z0-9-]+):[0-9]{12}:.+$))$",
+                "(^arn:([a-z\\d-]+):kinesisvideo:([a-z\\d-]+):\\d{12}:.+$)",
+            ),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Arn", serialization_alias="Arn")
     """ARN of the Kinesis video stream stream that streams the source video."""
 
 
@@ -3552,9 +3716,9 @@ class KinesisVideoStreamStartSelector(InputShape):
         default=None, validation_alias="ProducerTimestamp", serialization_alias="ProducerTimestamp"
     )
     """The timestamp from the producer corresponding to the fragment, in milliseconds, expressed in unix time format."""
-    fragment_number: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:^[0-9]+$)$")] | None = Field(
-        default=None, validation_alias="FragmentNumber", serialization_alias="FragmentNumber"
-    )
+    fragment_number: (
+        Annotated[str, Field(min_length=1, max_length=128), aws_pattern("^(?:^[0-9]+$)$", "^[0-9]+$")] | None
+    ) = Field(default=None, validation_alias="FragmentNumber", serialization_alias="FragmentNumber")
     """The unique identifier of the fragment."""
 
 
@@ -3689,16 +3853,16 @@ class ListDatasetEntriesRequest(InputShape):
 
     dataset_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
     """The Amazon Resource Name (ARN) for the dataset that you want to use."""
     contains_labels: (
         Annotated[
-            list[Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:.{1,})$")]],
+            list[Annotated[str, Field(min_length=1, max_length=255), aws_pattern("^(?:.{1,})$", ".{1,}")]],
             Field(min_length=1, max_length=10),
         ]
         | None
@@ -3706,9 +3870,9 @@ class ListDatasetEntriesRequest(InputShape):
     """Specifies a label filter for the response."""
     labeled: bool | None = Field(default=None, validation_alias="Labeled", serialization_alias="Labeled")
     """Specify true to get only the JSON Lines where the image is labeled."""
-    source_ref_contains: Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:.*\\S.*)$")] | None = Field(
-        default=None, validation_alias="SourceRefContains", serialization_alias="SourceRefContains"
-    )
+    source_ref_contains: (
+        Annotated[str, Field(min_length=1, max_length=2048), aws_pattern("^(?:.*\\S.*)$", ".*\\S.*")] | None
+    ) = Field(default=None, validation_alias="SourceRefContains", serialization_alias="SourceRefContains")
     """If specified, ListDatasetEntries only returns JSON Lines where the value of SourceRefContains is part of the source-ref field."""
     has_errors: bool | None = Field(default=None, validation_alias="HasErrors", serialization_alias="HasErrors")
     """Specifies an error filter for the response."""
@@ -3738,10 +3902,10 @@ class ListDatasetLabelsRequest(InputShape):
 
     dataset_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
     """The Amazon Resource Name (ARN) of the dataset that you want to use."""
@@ -3769,9 +3933,9 @@ class ListDatasetLabelsResponse(OutputShape):
 class ListFacesRequest(InputShape):
     """The ``ListFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID of the collection from which to list the faces."""
     next_token: Annotated[str, Field(max_length=255)] | None = Field(
         default=None, validation_alias="NextToken", serialization_alias="NextToken"
@@ -3781,13 +3945,24 @@ class ListFacesRequest(InputShape):
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
     )
     """Maximum number of faces to return."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] | None = Field(
-        default=None, validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: (
+        Annotated[
+            str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="UserId", serialization_alias="UserId")
     """An array of user IDs to filter results with when listing faces in a collection."""
     face_ids: (
         Annotated[
-            list[Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")]],
+            list[
+                Annotated[
+                    str,
+                    aws_pattern(
+                        "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    ),
+                ]
+            ],
             Field(min_length=1, max_length=4096),
         ]
         | None
@@ -3837,10 +4012,10 @@ class ListProjectPoliciesRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The ARN of the project for which you want to list the project policies."""
@@ -3908,9 +4083,9 @@ class ListTagsForResourceResponse(OutputShape):
 class ListUsersRequest(InputShape):
     """The ``ListUsersRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection."""
     max_results: Annotated[int, Field(ge=1, le=500)] | None = Field(
         default=None, validation_alias="MaxResults", serialization_alias="MaxResults"
@@ -3936,11 +4111,11 @@ class LivenessOutputConfig(InputShape):
     of a Face Liveness session. Note that the S3 bucket must be located in the caller's AWS
     account and in the same region as the Face Liveness end-point."""
 
-    s3_bucket: Annotated[str, Field(min_length=3, max_length=255, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] = Field(
-        validation_alias="S3Bucket", serialization_alias="S3Bucket"
-    )
+    s3_bucket: Annotated[
+        str, Field(min_length=3, max_length=255), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+    ] = Field(validation_alias="S3Bucket", serialization_alias="S3Bucket")
     """The path to an AWS Amazon S3 bucket used to store Face Liveness session results."""
-    s3_key_prefix: Annotated[str, Field(max_length=950, pattern="^(?:\\S*)$")] | None = Field(
+    s3_key_prefix: Annotated[str, Field(max_length=950), aws_pattern("^(?:\\S*)$", "\\S*")] | None = Field(
         default=None, validation_alias="S3KeyPrefix", serialization_alias="S3KeyPrefix"
     )
     """The prefix prepended to the output files for the Face Liveness session results."""
@@ -3974,10 +4149,10 @@ class MediaAnalysisDetectModerationLabelsConfig(InputShape):
     project_version: (
         Annotated[
             str,
-            Field(
-                min_length=20,
-                max_length=2048,
-                pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            Field(min_length=20, max_length=2048),
+            aws_pattern(
+                "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+                "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
             ),
         ]
         | None
@@ -4114,11 +4289,11 @@ class _MediaAnalysisOperationsConfigReply(MediaAnalysisOperationsConfig):
 class MediaAnalysisOutputConfig(InputShape):
     """Output configuration provided in the job creation request."""
 
-    s3_bucket: Annotated[str, Field(min_length=3, max_length=255, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] = Field(
-        validation_alias="S3Bucket", serialization_alias="S3Bucket"
-    )
+    s3_bucket: Annotated[
+        str, Field(min_length=3, max_length=255), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+    ] = Field(validation_alias="S3Bucket", serialization_alias="S3Bucket")
     """Specifies the Amazon S3 bucket to contain the output of the media analysis job."""
-    s3_key_prefix: Annotated[str, Field(max_length=800, pattern="^(?:\\S*)$")] | None = Field(
+    s3_key_prefix: Annotated[str, Field(max_length=800), aws_pattern("^(?:\\S*)$", "\\S*")] | None = Field(
         default=None, validation_alias="S3KeyPrefix", serialization_alias="S3KeyPrefix"
     )
     """Specifies the Amazon S3 key prefix that comes after the name of the bucket you have designated for storage."""
@@ -4189,22 +4364,29 @@ class NotificationChannel(InputShape):
     completion status of a video analysis operation. For more information, see Calling Amazon
     Rekognition Video operations."""
 
-    sns_topic_arn: Annotated[str, Field(pattern="^(?:(^arn:aws:sns:.*:[A-Za-z0-9_]{12}:.+$))$")] = Field(
-        validation_alias="SNSTopicArn", serialization_alias="SNSTopicArn"
-    )
+    sns_topic_arn: Annotated[
+        str, aws_pattern("^(?:(^arn:aws:sns:.*:[A-Za-z0-9_]{12}:.+$))$", "(^arn:aws:sns:.*:\\w{12}:.+$)")
+    ] = Field(validation_alias="SNSTopicArn", serialization_alias="SNSTopicArn")
     """The Amazon SNS topic to which Amazon Rekognition posts the completion status."""
-    role_arn: Annotated[str, Field(pattern="^(?:arn:aws:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+)$")] = Field(
-        validation_alias="RoleArn", serialization_alias="RoleArn"
-    )
+    role_arn: Annotated[
+        str,
+        aws_pattern(
+            "^(?:arn:aws:iam::[0-9]{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+)$",
+            "arn:aws:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+",
+        ),
+    ] = Field(validation_alias="RoleArn", serialization_alias="RoleArn")
     """The ARN of an IAM role that gives Amazon Rekognition publishing permissions to the Amazon SNS topic."""
 
 
 class OutputConfig(InputShape):
     """The S3 bucket and folder location where training output is placed."""
 
-    s3_bucket: Annotated[str, Field(min_length=3, max_length=255, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] | None = Field(
-        default=None, validation_alias="S3Bucket", serialization_alias="S3Bucket"
-    )
+    s3_bucket: (
+        Annotated[
+            str, Field(min_length=3, max_length=255), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="S3Bucket", serialization_alias="S3Bucket")
     """The S3 bucket where training output is placed."""
     s3_key_prefix: Annotated[str, Field(max_length=1024)] | None = Field(
         default=None, validation_alias="S3KeyPrefix", serialization_alias="S3KeyPrefix"
@@ -4520,23 +4702,25 @@ class PutProjectPolicyRequest(InputShape):
 
     project_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project that the project policy is attached to."""
-    policy_name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="PolicyName", serialization_alias="PolicyName"
-    )
+    policy_name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="PolicyName", serialization_alias="PolicyName")
     """A name for the policy."""
-    policy_revision_id: Annotated[str, Field(max_length=64, pattern="^(?:[0-9A-Fa-f]+)$")] | None = Field(
-        default=None, validation_alias="PolicyRevisionId", serialization_alias="PolicyRevisionId"
-    )
+    policy_revision_id: (
+        Annotated[str, Field(max_length=64), aws_pattern("^(?:[0-9A-Fa-f]+)$", "[0-9A-Fa-f]+")] | None
+    ) = Field(default=None, validation_alias="PolicyRevisionId", serialization_alias="PolicyRevisionId")
     """The revision ID for the Project Policy."""
     policy_document: Annotated[
-        str, Field(min_length=1, max_length=2000, pattern="^(?:[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+)$")
+        str,
+        Field(min_length=1, max_length=2000),
+        aws_pattern("^(?:[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+)$", "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+"),
     ] = Field(validation_alias="PolicyDocument", serialization_alias="PolicyDocument")
     """A resource policy to add to the model."""
 
@@ -4632,9 +4816,12 @@ class S3Destination(InputShape):
     processor resource, the session ID of the stream processing session, and labeled timestamps
     and bounding boxes for detected labels."""
 
-    bucket: Annotated[str, Field(min_length=3, max_length=255, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] | None = Field(
-        default=None, validation_alias="Bucket", serialization_alias="Bucket"
-    )
+    bucket: (
+        Annotated[
+            str, Field(min_length=3, max_length=255), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Bucket", serialization_alias="Bucket")
     """The name of the Amazon S3 bucket you want to associate with the streaming video project."""
     key_prefix: Annotated[str, Field(max_length=1024)] | None = Field(
         default=None, validation_alias="KeyPrefix", serialization_alias="KeyPrefix"
@@ -4656,9 +4843,12 @@ class _S3DestinationReply(S3Destination):
 class S3Object(InputShape):
     """Provides the S3 bucket name and object name."""
 
-    bucket: Annotated[str, Field(min_length=3, max_length=255, pattern="^(?:[0-9A-Za-z\\.\\-_]*)$")] | None = Field(
-        default=None, validation_alias="Bucket", serialization_alias="Bucket"
-    )
+    bucket: (
+        Annotated[
+            str, Field(min_length=3, max_length=255), aws_pattern("^(?:[0-9A-Za-z\\.\\-_]*)$", "[0-9A-Za-z\\.\\-_]*")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="Bucket", serialization_alias="Bucket")
     """Name of the S3 bucket."""
     name: Annotated[str, Field(min_length=1, max_length=1024)] | None = Field(
         default=None, validation_alias="Name", serialization_alias="Name"
@@ -4686,9 +4876,9 @@ class _S3ObjectReply(S3Object):
 class SearchFacesByImageRequest(InputShape):
     """The ``SearchFacesByImageRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID of the collection to search."""
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
     """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
@@ -4730,13 +4920,17 @@ class SearchFacesByImageResponse(OutputShape):
 class SearchFacesRequest(InputShape):
     """The ``SearchFacesRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID of the collection the face belongs to."""
-    face_id: Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")] = (
-        Field(validation_alias="FaceId", serialization_alias="FaceId")
-    )
+    face_id: Annotated[
+        str,
+        aws_pattern(
+            "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        ),
+    ] = Field(validation_alias="FaceId", serialization_alias="FaceId")
     """ID of a face to find matches for in the collection."""
     max_faces: Annotated[int, Field(ge=1, le=4096)] | None = Field(
         default=None, validation_alias="MaxFaces", serialization_alias="MaxFaces"
@@ -4768,9 +4962,9 @@ class SearchFacesResponse(OutputShape):
 class SearchUsersByImageRequest(InputShape):
     """The ``SearchUsersByImageRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection containing the UserID."""
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
     user_match_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -4811,16 +5005,26 @@ class SearchUsersByImageResponse(OutputShape):
 class SearchUsersRequest(InputShape):
     """The ``SearchUsersRequest`` shape of the Amazon Rekognition API."""
 
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """The ID of an existing collection containing the UserID, used with a UserId or FaceId."""
-    user_id: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-:]+)$")] | None = Field(
-        default=None, validation_alias="UserId", serialization_alias="UserId"
-    )
+    user_id: (
+        Annotated[
+            str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-:]+)$", "[a-zA-Z0-9_.\\-:]+")
+        ]
+        | None
+    ) = Field(default=None, validation_alias="UserId", serialization_alias="UserId")
     """ID for the existing User."""
     face_id: (
-        Annotated[str, Field(pattern="^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$")] | None
+        Annotated[
+            str,
+            aws_pattern(
+                "^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$",
+                "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            ),
+        ]
+        | None
     ) = Field(default=None, validation_alias="FaceId", serialization_alias="FaceId")
     """ID for the existing face."""
     user_match_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -4989,16 +5193,22 @@ class StartCelebrityRecognitionRequest(InputShape):
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     """The video in which you want to recognize celebrities."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The Amazon SNS topic ARN that you want Amazon Rekognition Video to publish the completion status of the celebrity recognition analysis to."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
@@ -5019,16 +5229,22 @@ class StartContentModerationRequest(InputShape):
     )
     """Specifies the minimum confidence that Amazon Rekognition must have in order to return a moderated content label."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The Amazon SNS topic ARN that you want Amazon Rekognition Video to publish the completion status of the content analysis to."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
@@ -5045,7 +5261,8 @@ class StartFaceDetectionRequest(InputShape):
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     """The video in which you want to detect faces."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
@@ -5056,9 +5273,14 @@ class StartFaceDetectionRequest(InputShape):
         default=None, validation_alias="FaceAttributes", serialization_alias="FaceAttributes"
     )
     """The face attributes you want returned."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
@@ -5075,24 +5297,30 @@ class StartFaceSearchRequest(InputShape):
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     """The video you want to search."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     face_match_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
         default=None, validation_alias="FaceMatchThreshold", serialization_alias="FaceMatchThreshold"
     )
     """The minimum confidence in the person match to return."""
-    collection_id: Annotated[str, Field(min_length=1, max_length=255, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="CollectionId", serialization_alias="CollectionId"
-    )
+    collection_id: Annotated[
+        str, Field(min_length=1, max_length=255), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """ID of the collection that contains the faces you want to search for."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The ARN of the Amazon SNS topic to which you want Amazon Rekognition Video to publish the completion status of the search."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
@@ -5109,7 +5337,8 @@ class StartLabelDetectionRequest(InputShape):
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     """The video in which you want to detect labels."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     min_confidence: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -5120,9 +5349,14 @@ class StartLabelDetectionRequest(InputShape):
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The Amazon SNS topic ARN you want Amazon Rekognition Video to publish the completion status of the label detection operation to."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
     features: Annotated[list[LabelDetectionFeatureName], Field(max_length=1)] | None = Field(
         default=None, validation_alias="Features", serialization_alias="Features"
@@ -5145,12 +5379,14 @@ class StartMediaAnalysisJobRequest(InputShape):
     """The ``StartMediaAnalysisJobRequest`` shape of the Amazon Rekognition API."""
 
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotency token used to prevent the accidental creation of duplicate versions."""
-    job_name: Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] | None = Field(
-        default=None, validation_alias="JobName", serialization_alias="JobName"
-    )
+    job_name: (
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")]
+        | None
+    ) = Field(default=None, validation_alias="JobName", serialization_alias="JobName")
     """The name of the job."""
     operations_config: MediaAnalysisOperationsConfig = Field(
         validation_alias="OperationsConfig", serialization_alias="OperationsConfig"
@@ -5163,7 +5399,11 @@ class StartMediaAnalysisJobRequest(InputShape):
     )
     """The Amazon S3 bucket location to store the results."""
     kms_key_id: (
-        Annotated[str, Field(min_length=1, max_length=2048, pattern="^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$")]
+        Annotated[
+            str,
+            Field(min_length=1, max_length=2048),
+            aws_pattern("^(?:^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$)$", "^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
+        ]
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier of customer managed AWS KMS key (name or ARN)."""
@@ -5182,16 +5422,22 @@ class StartPersonTrackingRequest(InputShape):
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     """The video in which you want to detect people."""
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The Amazon SNS topic ARN you want Amazon Rekognition Video to publish the completion status of the people detection operation to."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
@@ -5207,10 +5453,10 @@ class StartProjectVersionRequest(InputShape):
 
     project_version_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectVersionArn", serialization_alias="ProjectVersionArn")
     """The Amazon Resource Name(ARN) of the model version that you want to start."""
@@ -5252,16 +5498,22 @@ class StartSegmentDetectionRequest(InputShape):
 
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
     """The ARN of the Amazon SNS topic to which you want Amazon Rekognition Video to publish the completion status of the segment detection operation."""
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
     filters: StartSegmentDetectionFilters | None = Field(
         default=None, validation_alias="Filters", serialization_alias="Filters"
@@ -5293,9 +5545,9 @@ class StartShotDetectionFilter(InputShape):
 class StartStreamProcessorRequest(InputShape):
     """The ``StartStreamProcessorRequest`` shape of the Amazon Rekognition API."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """The name of the stream processor to start processing."""
     start_selector: StreamProcessingStartSelector | None = Field(
         default=None, validation_alias="StartSelector", serialization_alias="StartSelector"
@@ -5347,15 +5599,21 @@ class StartTextDetectionRequest(InputShape):
 
     video: Video = Field(validation_alias="Video", serialization_alias="Video")
     client_request_token: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern="^(?:^[a-zA-Z0-9-_]+$)$")] | None
+        Annotated[str, Field(min_length=1, max_length=64), aws_pattern("^(?:^[a-zA-Z0-9-_]+$)$", "^[a-zA-Z0-9-_]+$")]
+        | None
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the start request."""
     notification_channel: NotificationChannel | None = Field(
         default=None, validation_alias="NotificationChannel", serialization_alias="NotificationChannel"
     )
-    job_tag: Annotated[str, Field(min_length=1, max_length=1024, pattern="^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$")] | None = (
-        Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
-    )
+    job_tag: (
+        Annotated[
+            str,
+            Field(min_length=1, max_length=1024),
+            aws_pattern("^(?:[a-zA-Z0-9_.\\-:+=\\/]+)$", "[a-zA-Z0-9_.\\-:+=\\/]+"),
+        ]
+        | None
+    ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier returned in the completion status published by your Amazon Simple Notification Service topic."""
     filters: StartTextDetectionFilters | None = Field(
         default=None, validation_alias="Filters", serialization_alias="Filters"
@@ -5375,10 +5633,10 @@ class StopProjectVersionRequest(InputShape):
 
     project_version_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/version\\/[a-zA-Z0-9_.\\-]{1,255}\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="ProjectVersionArn", serialization_alias="ProjectVersionArn")
     """The Amazon Resource Name (ARN) of the model version that you want to stop."""
@@ -5396,9 +5654,9 @@ class StopProjectVersionResponse(OutputShape):
 class StopStreamProcessorRequest(InputShape):
     """The ``StopStreamProcessorRequest`` shape of the Amazon Rekognition API."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """The name of a stream processor created by CreateStreamProcessor."""
 
 
@@ -5481,9 +5739,9 @@ class StreamProcessorNotificationChannel(InputShape):
     """The Amazon Simple Notification Service topic to which Amazon Rekognition publishes the
     object detection results and completion status of a video analysis operation."""
 
-    sns_topic_arn: Annotated[str, Field(pattern="^(?:(^arn:aws:sns:.*:[A-Za-z0-9_]{12}:.+$))$")] = Field(
-        validation_alias="SNSTopicArn", serialization_alias="SNSTopicArn"
-    )
+    sns_topic_arn: Annotated[
+        str, aws_pattern("^(?:(^arn:aws:sns:.*:[A-Za-z0-9_]{12}:.+$))$", "(^arn:aws:sns:.*:\\w{12}:.+$)")
+    ] = Field(validation_alias="SNSTopicArn", serialization_alias="SNSTopicArn")
     """The Amazon Resource Number (ARN) of the Amazon Amazon Simple Notification Service topic to which Amazon Rekognition posts the completion status."""
 
 
@@ -5594,10 +5852,18 @@ class TagResourceRequest(InputShape):
         dict[
             Annotated[
                 str,
-                Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                forbid_prefix("aws:"),
+                Field(min_length=1, max_length=128),
+                aws_pattern(
+                    "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                    "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                    forbid_prefix="aws:",
+                ),
             ],
-            Annotated[str, Field(max_length=256, pattern="^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$")],
+            Annotated[
+                str,
+                Field(max_length=256),
+                aws_pattern("^(?:^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$)$", "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
+            ],
         ],
         Field(max_length=200),
     ] = Field(validation_alias="Tags", serialization_alias="Tags")
@@ -5817,8 +6083,12 @@ class UntagResourceRequest(InputShape):
         list[
             Annotated[
                 str,
-                Field(min_length=1, max_length=128, pattern="^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$"),
-                forbid_prefix("aws:"),
+                Field(min_length=1, max_length=128),
+                aws_pattern(
+                    "^(?:^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$)$",
+                    "^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$",
+                    forbid_prefix="aws:",
+                ),
             ]
         ],
         Field(max_length=200),
@@ -5837,10 +6107,10 @@ class UpdateDatasetEntriesRequest(InputShape):
 
     dataset_arn: Annotated[
         str,
-        Field(
-            min_length=20,
-            max_length=2048,
-            pattern="^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+        Field(min_length=20, max_length=2048),
+        aws_pattern(
+            "^(?:(^arn:[a-z0-9-]+:rekognition:[a-z0-9-]+:[0-9]{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$))$",
+            "(^arn:[a-z\\d-]+:rekognition:[a-z\\d-]+:\\d{12}:project\\/[a-zA-Z0-9_.\\-]{1,255}\\/dataset\\/(train|test)\\/[0-9]+$)",
         ),
     ] = Field(validation_alias="DatasetArn", serialization_alias="DatasetArn")
     """The Amazon Resource Name (ARN) of the dataset that you want to update."""
@@ -5857,9 +6127,9 @@ class UpdateDatasetEntriesResponse(OutputShape):
 class UpdateStreamProcessorRequest(InputShape):
     """The ``UpdateStreamProcessorRequest`` shape of the Amazon Rekognition API."""
 
-    name: Annotated[str, Field(min_length=1, max_length=128, pattern="^(?:[a-zA-Z0-9_.\\-]+)$")] = Field(
-        validation_alias="Name", serialization_alias="Name"
-    )
+    name: Annotated[
+        str, Field(min_length=1, max_length=128), aws_pattern("^(?:[a-zA-Z0-9_.\\-]+)$", "[a-zA-Z0-9_.\\-]+")
+    ] = Field(validation_alias="Name", serialization_alias="Name")
     """Name of the stream processor that you want to update."""
     settings_for_update: StreamProcessorSettingsForUpdate | None = Field(
         default=None, validation_alias="SettingsForUpdate", serialization_alias="SettingsForUpdate"
@@ -5923,10 +6193,10 @@ class Versions(InputShape):
     minimum: (
         Annotated[
             str,
-            Field(
-                min_length=5,
-                max_length=11,
-                pattern="^(?:^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$)$",
+            Field(min_length=5, max_length=11),
+            aws_pattern(
+                "^(?:^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$)$",
+                "^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$",
             ),
         ]
         | None
@@ -5935,10 +6205,10 @@ class Versions(InputShape):
     maximum: (
         Annotated[
             str,
-            Field(
-                min_length=5,
-                max_length=11,
-                pattern="^(?:^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$)$",
+            Field(min_length=5, max_length=11),
+            aws_pattern(
+                "^(?:^(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})\\.(0|[1-9][0-9]{0,2})$)$",
+                "^(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})\\.(0|[1-9]\\d{0,2})$",
             ),
         ]
         | None
