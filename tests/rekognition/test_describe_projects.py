@@ -172,7 +172,7 @@ async def test_parameters_are_sent_with_their_aws_names(
         pytest.param({"project_names": ["\nwidgets"]}, "project_names", id="project_names-leading-newline"),
         pytest.param({"project_names": ["widgets/1"]}, "project_names", id="project_names-slash"),
         pytest.param({"project_names": "widgets"}, "project_names", id="project_names-str-not-list"),
-        pytest.param({"project_names": ("widgets",)}, "project_names", id="project_names-tuple"),
+        pytest.param({"project_names": {"widgets"}}, "project_names", id="project_names-set"),  # a tuple is fine
     ],
 )
 async def test_invalid_input_raises_before_any_request(

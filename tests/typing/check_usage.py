@@ -12,7 +12,10 @@ both fail if it stops being one.
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Sequence
 from datetime import datetime
+from types import MappingProxyType
 
 from typing_extensions import assert_type
 
@@ -97,6 +100,22 @@ async def rekognition() -> None:
         assert_type(labels, rek_models.DetectLabelsResponse)
         await rek.detect_labels(image="not an image")  # type: ignore[arg-type]
 
+        # List parameters take any Sequence, maps any Mapping; replies hold lists and dicts.
+        rek.describe_projects(features=("CUSTOM_LABELS", "CONTENT_MODERATION"))
+        names: tuple[str, ...] = ("v1", "v2")
+        rek.describe_project_versions(project_arn="arn", version_names=names)
+        await rek.untag_resource(resource_arn="arn", tag_keys=deque(["team"]))
+        await rek.tag_resource(resource_arn="arn", tags=MappingProxyType({"team": "vision"}))
+        region = rek_models.RegionOfInterest(polygon=(rek_models.Point(x=0.1, y=0.2),))
+        await rek.detect_text(image=image, filters=rek_models.DetectTextFilters(regions_of_interest=(region,)))
+        rek_models.DescribeProjectsRequest(features=("CUSTOM_LABELS",))
+        assert_type(rek_models.UntagResourceRequest(resource_arn="a", tag_keys=("k",)).tag_keys, Sequence[str])
+        assert_type(page.collection_ids, list[str] | None)
+        tags = await rek.list_tags_for_resource(resource_arn="arn")
+        assert_type(tags.tags, dict[str, str] | None)
+        rek.describe_projects(features=("NOT_A_FEATURE",))  # type: ignore[arg-type]
+        await rek.untag_resource(resource_arn="arn", tag_keys={"team"})  # type: ignore[arg-type]
+
         # Keyword-only methods; unknown parameters are errors.
         await rek.describe_collection("c")  # type: ignore[call-arg]
         await rek.describe_collection(collection_id="c", bogus=1)  # type: ignore[call-arg]
@@ -111,6 +130,7 @@ async def lookoutvision() -> None:
         assert_type(projects, AsyncPaginator[lfv_models.ProjectMetadata, lfv_models.ListProjectsResponse])
         async for project in projects:
             assert_type(project, lfv_models.ProjectMetadata)
+        await lfv.tag_resource(resource_arn="arn", tags=(lfv_models.Tag(key="team", value="vision"),))
         platform = lfv_models.TargetPlatform(os="LINUX", arch="ARM64")
         assert_type(platform.arch, lfv_models.TargetPlatformArch)
         lfv_models.TargetPlatform(os="LINUX", arch="MIPS")  # type: ignore[arg-type]

@@ -348,38 +348,50 @@ class ModelWriter:
         return ([f"Field({', '.join(bounds)})"] if bounds else []) + markers
 
     def type_expr(self, name: str, side: str) -> str:
-        """The annotation of a value of shape ``name``; ``side`` is "in" or "out"."""
+        """The annotation of a value of shape ``name``.
+
+        ``side`` is "in" (sent: constraints checked), "out" (received) or "reply" (the
+        lenient reply variant of a shape that is also sent: received, but typed as its
+        public class declares, ``Sequence`` and ``Mapping`` included).
+        """
         shape = self.svc.shapes[name]
         kind = shape["type"]
         if kind == "structure":
-            if side == "out" and self.role(name) == "shared":
+            if side != "in" and self.role(name) == "shared":
                 return f"Annotated[{name}, reply({'_' + name + 'Reply'!r})]"
             return name
+        # Sent lists and maps take any Sequence (not str) and Mapping, kept as list and dict.
+        abstract = side != "out"
         if kind == "list":
-            inner = f"list[{self.type_expr(shape['member']['shape'], side)}]"
+            item = self.type_expr(shape["member"]["shape"], side)
+            inner = f"Sequence[{item}]" if abstract else f"list[{item}]"
         elif kind == "map":
             key = self.type_expr(shape["key"]["shape"], side)
             value = self.type_expr(shape["value"]["shape"], side)
-            inner = f"dict[{key}, {value}]"
+            inner = f"Mapping[{key}, {value}]" if abstract else f"dict[{key}, {value}]"
         elif is_enum(shape):
             return name if side == "in" else f"Annotated[{name}, OPEN_ENUM]"
         else:
             inner = _SCALARS[kind]
-        if side != "in":
-            return inner
-        meta = self.constraints(shape)
+        meta = self.constraints(shape) if side == "in" else []
+        if abstract and kind in ("list", "map"):
+            # Last: it validates list[X] / dict[K, V] with the bounds before it.
+            meta.append("AS_LIST" if kind == "list" else "AS_DICT")
         return f"Annotated[{inner}, {', '.join(meta)}]" if meta else inner
 
-    def plain_type(self, name: str) -> str:
-        """The annotation without run-time metadata, for method signatures."""
+    def plain_type(self, name: str, *, sent: bool = True) -> str:
+        """The annotation without run-time metadata, for method signatures (``sent``: a parameter)."""
         shape = self.svc.shapes[name]
         kind = shape["type"]
         if kind == "structure" or is_enum(shape):
             return name
         if kind == "list":
-            return f"list[{self.plain_type(shape['member']['shape'])}]"
+            item = self.plain_type(shape["member"]["shape"], sent=sent)
+            return f"Sequence[{item}]" if sent else f"list[{item}]"
         if kind == "map":
-            return f"dict[{self.plain_type(shape['key']['shape'])}, {self.plain_type(shape['value']['shape'])}]"
+            key = self.plain_type(shape["key"]["shape"], sent=sent)
+            value = self.plain_type(shape["value"]["shape"], sent=sent)
+            return f"Mapping[{key}, {value}]" if sent else f"dict[{key}, {value}]"
         return _SCALARS[kind]
 
     def fields(self, name: str, side: str, all_optional: bool) -> list[str]:
@@ -461,7 +473,7 @@ class ModelWriter:
                 body.append("")
                 body.append("    model_config = REPLY_CONFIG")
                 body.append("")
-                body.extend(self.fields(name, "out", all_optional=False))
+                body.extend(self.fields(name, "reply", all_optional=False))
                 body.append("")
         for item_name, (model_name, keys) in self.item_models():
             body.append("")
@@ -479,6 +491,9 @@ class ModelWriter:
         core = ["OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape", "reply"]
         if self.uses_aws_pattern:
             core.append("aws_pattern")
+        text = "\n".join(body)
+        core += [marker for marker in ("AS_DICT", "AS_LIST") if marker in text]
+        abcs = [abc for abc in ("Mapping", "Sequence") if f"{abc}[" in text]
         head = [
             header(svc),
             "# pyright: reportUnusedClass=false",
@@ -493,6 +508,7 @@ class ModelWriter:
             "from __future__ import annotations",
             "",
             *(["import builtins"] if self.uses_builtins else []),
+            *([f"from collections.abc import {', '.join(abcs)}"] if abcs else []),
             "from datetime import datetime",
             "from typing import Annotated, Literal, TypeAlias",
             "",
@@ -766,6 +782,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
             methods.append(f"        request = {build}")
             methods.append(f"        return await self._call(_ops.{_const(op)}, request)")
         methods.append("")
+    abcs = [abc for abc in ("Mapping", "Sequence") if any(f"{abc}[" in line for line in methods)]
     known = set(svc.shapes) | {m for m, _ in svc.config.item_models.values()}
     models = sorted(m for m in used_models if m in known)
     head = [
@@ -774,7 +791,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from collections.abc import Iterable",
+        f"from collections.abc import {', '.join(['Iterable', *abcs])}",
     ]
     if needs_datetime:
         head.append("from datetime import datetime")
@@ -833,7 +850,7 @@ def paginator_items(svc: Service, op: Op, writer: ModelWriter, helpers: list[str
     if isinstance(keys, str):
         key = keys
         elem = svc.shapes[out_members[key]["shape"]]["member"]["shape"]
-        item_type = writer.plain_type(elem)
+        item_type = writer.plain_type(elem, sent=False)
         helpers += [
             "",
             f"def {fn}(page: {op.output}) -> Iterable[{item_type}]:",

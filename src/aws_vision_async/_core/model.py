@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 if TYPE_CHECKING:
     # Annotations only.
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from pydantic.json_schema import JsonSchemaValue
 
 __all__ = [
+    "AS_DICT",
+    "AS_LIST",
     "OPEN_ENUM",
     "InputShape",
     "OutputShape",
@@ -113,7 +115,64 @@ class _OpenEnum:
 OPEN_ENUM: Final = _OpenEnum()
 
 
-_PATTERN_MESSAGE: Final = "String should match the pattern {pattern} (as documented by AWS)"
+def _as_list(value: object) -> object:
+    if type(value) is list:
+        return value  # pyright: ignore[reportUnknownVariableType] # the common case, first
+    if isinstance(value, (str, bytes, bytearray)):
+        # A str is a Sequence of str: given for a list of names, it is a mistake.
+        raise PydanticCustomError(
+            "sequence_str",
+            "'{type_name}' instances are not allowed as a Sequence value",
+            {"type_name": type(value).__name__},
+        )
+    if isinstance(value, Sequence):
+        items: Sequence[object] = value  # pyright: ignore[reportUnknownVariableType]
+        return list(items)
+    raise PydanticKnownError("is_instance_of", {"class": "Sequence"})
+
+
+def _as_dict(value: object) -> object:
+    if type(value) is dict:
+        return value  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(value, Mapping):
+        pairs: Mapping[object, object] = value  # pyright: ignore[reportUnknownVariableType]
+        return dict(pairs)
+    raise PydanticKnownError("is_instance_of", {"class": "Mapping"})
+
+
+class _Builtin:
+    """Marker: accept any ``Sequence`` (``Mapping``) and keep it as a ``list`` (``dict``).
+
+    Written last in ``Annotated[Sequence[X], Field(...), AS_LIST]``: the value is
+    validated as ``list[X]`` with the field's bounds, so that strict models take a
+    tuple or a deque, and ``model_dump`` gives a list (a JSON array on the wire).
+    JSON input needs no conversion and stays on pydantic's Rust path.
+    """
+
+    __slots__ = ("convert", "kind")
+
+    def __init__(self, kind: type[list[Any]] | type[dict[Any, Any]]) -> None:
+        self.kind = kind
+        self.convert = _as_list if kind is list else _as_dict
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        # handler() with list[X] for Sequence[X] applies the annotations before this one (the bounds).
+        concrete = handler(self.kind[get_args(source)])  # type: ignore[index]
+        return core_schema.json_or_python_schema(
+            json_schema=concrete,
+            python_schema=core_schema.no_info_before_validator_function(self.convert, concrete),
+        )
+
+    def __repr__(self) -> str:
+        return "AS_LIST" if self.kind is list else "AS_DICT"
+
+
+#: Annotation marker of a sent ``Sequence[X]``: any sequence but a ``str``, kept as a list.
+AS_LIST: Final = _Builtin(list)
+#: Annotation marker of a sent ``Mapping[K, V]``: any mapping, kept as a dict.
+AS_DICT: Final = _Builtin(dict)
+
+
 _PREFIX_MESSAGE: Final = (
     "String should not start with '{prefix}' (a prefix the pattern documented by AWS forbids: {pattern})"
 )

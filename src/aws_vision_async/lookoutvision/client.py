@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -142,7 +142,7 @@ class LookoutVisionClient(BaseClient):
         description: str | None = None,
         client_token: str | None = None,
         kms_key_id: str | None = None,
-        tags: list[Tag] | None = None,
+        tags: Sequence[Tag] | None = None,
     ) -> CreateModelResponse:
         """Creates a new version of a model within an an Amazon Lookout for Vision project.
 
@@ -730,7 +730,7 @@ class LookoutVisionClient(BaseClient):
         )
         return await self._call(_ops.STOP_MODEL, request)
 
-    async def tag_resource(self, *, resource_arn: str, tags: list[Tag]) -> TagResourceResponse:
+    async def tag_resource(self, *, resource_arn: str, tags: Sequence[Tag]) -> TagResourceResponse:
         """Adds one or more key-value tags to an Amazon Lookout for Vision model.
 
         For more information, see Tagging a model in the Amazon Lookout for Vision Developer Guide.
@@ -756,7 +756,7 @@ class LookoutVisionClient(BaseClient):
         request = TagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
 
-    async def untag_resource(self, *, resource_arn: str, tag_keys: list[str]) -> UntagResourceResponse:
+    async def untag_resource(self, *, resource_arn: str, tag_keys: Sequence[str]) -> UntagResourceResponse:
         """Removes one or more tags from an Amazon Lookout for Vision model.
 
         For more information, see Tagging a model in the Amazon Lookout for Vision Developer Guide.

@@ -12,12 +12,13 @@ received are lenient and keep unknown fields in ``model_extra``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
-from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from .._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
 
 __all__ = [
     "AccessDeniedException",
@@ -254,7 +255,7 @@ class CreateModelRequest(InputShape):
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS KMS key."""
-    tags: Annotated[list[Tag], Field(max_length=200)] | None = Field(
+    tags: Annotated[Sequence[Tag], Field(max_length=200), AS_LIST] | None = Field(
         default=None, validation_alias="Tags", serialization_alias="Tags"
     )
     """A set of tags (key-value pairs) that you want to attach to the model."""
@@ -629,7 +630,7 @@ class GreengrassConfiguration(InputShape):
         | None
     ) = Field(default=None, validation_alias="ComponentDescription", serialization_alias="ComponentDescription")
     """A description for the AWS IoT Greengrass component."""
-    tags: Annotated[list[Tag], Field(max_length=200)] | None = Field(
+    tags: Annotated[Sequence[Tag], Field(max_length=200), AS_LIST] | None = Field(
         default=None, validation_alias="Tags", serialization_alias="Tags"
     )
     """A set of tags (key-value pairs) that you want to attach to the AWS IoT Greengrass component."""
@@ -666,7 +667,7 @@ class _GreengrassConfigurationReply(GreengrassConfiguration):
         default=None, validation_alias="ComponentDescription", serialization_alias="ComponentDescription"
     )
     """A description for the AWS IoT Greengrass component."""
-    tags: list[Annotated[Tag, reply("_TagReply")]] | None = Field(
+    tags: Annotated[Sequence[Annotated[Tag, reply("_TagReply")]], AS_LIST] | None = Field(
         default=None, validation_alias="Tags", serialization_alias="Tags"
     )
     """A set of tags (key-value pairs) that you want to attach to the AWS IoT Greengrass component."""
@@ -1377,7 +1378,9 @@ class TagResourceRequest(InputShape):
         validation_alias="ResourceArn", serialization_alias="ResourceArn"
     )
     """The Amazon Resource Name (ARN) of the model to assign the tags."""
-    tags: Annotated[list[Tag], Field(max_length=200)] = Field(validation_alias="Tags", serialization_alias="Tags")
+    tags: Annotated[Sequence[Tag], Field(max_length=200), AS_LIST] = Field(
+        validation_alias="Tags", serialization_alias="Tags"
+    )
     """The key-value tags to assign to the model."""
 
 
@@ -1437,7 +1440,7 @@ class UntagResourceRequest(InputShape):
     )
     """The Amazon Resource Name (ARN) of the model from which you want to remove tags."""
     tag_keys: Annotated[
-        list[
+        Sequence[
             Annotated[
                 str,
                 Field(min_length=1, max_length=128),
@@ -1445,6 +1448,7 @@ class UntagResourceRequest(InputShape):
             ]
         ],
         Field(max_length=200),
+        AS_LIST,
     ] = Field(validation_alias="TagKeys", serialization_alias="TagKeys")
     """A list of the keys of the tags that you want to remove."""
 

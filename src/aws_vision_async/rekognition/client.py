@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from .._core.client import BaseClient, drop_none
@@ -242,7 +242,7 @@ class RekognitionClient(BaseClient):
         *,
         collection_id: str,
         user_id: str,
-        face_ids: list[str],
+        face_ids: Sequence[str],
         user_match_threshold: float | None = None,
         client_request_token: str | None = None,
     ) -> AssociateFacesResponse:
@@ -343,7 +343,7 @@ class RekognitionClient(BaseClient):
         destination_project_arn: str,
         version_name: str,
         output_config: OutputConfig,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         kms_key_id: str | None = None,
     ) -> CopyProjectVersionResponse:
         """Copies a version of an Amazon Rekognition Custom Labels model from a source project to a destination project.
@@ -397,7 +397,7 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.COPY_PROJECT_VERSION, request)
 
     async def create_collection(
-        self, *, collection_id: str, tags: dict[str, str] | None = None
+        self, *, collection_id: str, tags: Mapping[str, str] | None = None
     ) -> CreateCollectionResponse:
         """Creates a collection in an AWS Region.
 
@@ -430,7 +430,7 @@ class RekognitionClient(BaseClient):
         dataset_type: DatasetType,
         project_arn: str,
         dataset_source: DatasetSource | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateDatasetResponse:
         """Creates a new Amazon Rekognition Custom Labels dataset.
 
@@ -509,7 +509,7 @@ class RekognitionClient(BaseClient):
         project_name: str,
         feature: CustomizationFeature | None = None,
         auto_update: ProjectAutoUpdate | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> CreateProjectResponse:
         """Creates a new Amazon Rekognition project.
 
@@ -550,7 +550,7 @@ class RekognitionClient(BaseClient):
         output_config: OutputConfig,
         training_data: TrainingData | None = None,
         testing_data: TestingData | None = None,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         kms_key_id: str | None = None,
         version_description: str | None = None,
         feature_config: CustomizationFeatureConfig | None = None,
@@ -612,10 +612,10 @@ class RekognitionClient(BaseClient):
         name: str,
         settings: StreamProcessorSettings,
         role_arn: str,
-        tags: dict[str, str] | None = None,
+        tags: Mapping[str, str] | None = None,
         notification_channel: StreamProcessorNotificationChannel | None = None,
         kms_key_id: str | None = None,
-        regions_of_interest: list[RegionOfInterest] | None = None,
+        regions_of_interest: Sequence[RegionOfInterest] | None = None,
         data_sharing_preference: StreamProcessorDataSharingPreference | None = None,
     ) -> CreateStreamProcessorResponse:
         """Creates an Amazon Rekognition stream processor that you can use to detect and recognize faces or to detect labels in a streaming video.
@@ -766,7 +766,7 @@ class RekognitionClient(BaseClient):
         request = DeleteDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._call(_ops.DELETE_DATASET, request)
 
-    async def delete_faces(self, *, collection_id: str, face_ids: list[str]) -> DeleteFacesResponse:
+    async def delete_faces(self, *, collection_id: str, face_ids: Sequence[str]) -> DeleteFacesResponse:
         """Deletes faces from a collection.
 
         You specify a collection ID and an array of face IDs to remove from the collection.
@@ -1002,7 +1002,7 @@ class RekognitionClient(BaseClient):
         self,
         *,
         project_arn: str,
-        version_names: list[str] | None = None,
+        version_names: Sequence[str] | None = None,
         next_token: str | None = None,
         max_results: int | None = None,
     ) -> AsyncPaginator[ProjectVersionDescription, DescribeProjectVersionsResponse]:
@@ -1045,8 +1045,8 @@ class RekognitionClient(BaseClient):
         *,
         next_token: str | None = None,
         max_results: int | None = None,
-        project_names: list[str] | None = None,
-        features: list[CustomizationFeature] | None = None,
+        project_names: Sequence[str] | None = None,
+        features: Sequence[CustomizationFeature] | None = None,
     ) -> AsyncPaginator[ProjectDescription, DescribeProjectsResponse]:
         """Gets information about your Rekognition projects.
 
@@ -1155,7 +1155,7 @@ class RekognitionClient(BaseClient):
         )
         return await self._call(_ops.DETECT_CUSTOM_LABELS, request)
 
-    async def detect_faces(self, *, image: Image, attributes: list[Attribute] | None = None) -> DetectFacesResponse:
+    async def detect_faces(self, *, image: Image, attributes: Sequence[Attribute] | None = None) -> DetectFacesResponse:
         """Detects faces within an image that is provided as input.
 
         Args:
@@ -1188,7 +1188,7 @@ class RekognitionClient(BaseClient):
         image: Image,
         max_labels: int | None = None,
         min_confidence: float | None = None,
-        features: list[DetectLabelsFeatureName] | None = None,
+        features: Sequence[DetectLabelsFeatureName] | None = None,
         settings: DetectLabelsSettings | None = None,
     ) -> DetectLabelsResponse:
         """Detects instances of real-world entities within an image (JPEG or PNG) provided as input.
@@ -1339,7 +1339,7 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DETECT_TEXT, request)
 
     async def disassociate_faces(
-        self, *, collection_id: str, user_id: str, face_ids: list[str], client_request_token: str | None = None
+        self, *, collection_id: str, user_id: str, face_ids: Sequence[str], client_request_token: str | None = None
     ) -> DisassociateFacesResponse:
         """Removes the association between a Face supplied in an array of FaceIds and the User.
 
@@ -1382,7 +1382,7 @@ class RekognitionClient(BaseClient):
         return await self._call(_ops.DISASSOCIATE_FACES, request)
 
     async def distribute_dataset_entries(
-        self, *, datasets: list[DistributeDataset]
+        self, *, datasets: Sequence[DistributeDataset]
     ) -> DistributeDatasetEntriesResponse:
         """Distributes the entries (images) in a training dataset across the training dataset and the test dataset for a project.
 
@@ -1800,7 +1800,7 @@ class RekognitionClient(BaseClient):
         collection_id: str,
         image: Image,
         external_image_id: str | None = None,
-        detection_attributes: list[Attribute] | None = None,
+        detection_attributes: Sequence[Attribute] | None = None,
         max_faces: int | None = None,
         quality_filter: QualityFilter | None = None,
     ) -> IndexFacesResponse:
@@ -1881,7 +1881,7 @@ class RekognitionClient(BaseClient):
         self,
         *,
         dataset_arn: str,
-        contains_labels: list[str] | None = None,
+        contains_labels: Sequence[str] | None = None,
         labeled: bool | None = None,
         source_ref_contains: str | None = None,
         has_errors: bool | None = None,
@@ -1984,7 +1984,7 @@ class RekognitionClient(BaseClient):
         next_token: str | None = None,
         max_results: int | None = None,
         user_id: str | None = None,
-        face_ids: list[str] | None = None,
+        face_ids: Sequence[str] | None = None,
     ) -> AsyncPaginator[Face, ListFacesResponse]:
         """Returns metadata for faces in the specified collection.
 
@@ -2666,7 +2666,7 @@ class RekognitionClient(BaseClient):
         min_confidence: float | None = None,
         notification_channel: NotificationChannel | None = None,
         job_tag: str | None = None,
-        features: list[LabelDetectionFeatureName] | None = None,
+        features: Sequence[LabelDetectionFeatureName] | None = None,
         settings: LabelDetectionSettings | None = None,
     ) -> StartLabelDetectionResponse:
         """Starts asynchronous detection of labels in a stored video.
@@ -2879,7 +2879,7 @@ class RekognitionClient(BaseClient):
         self,
         *,
         video: Video,
-        segment_types: list[SegmentType],
+        segment_types: Sequence[SegmentType],
         client_request_token: str | None = None,
         notification_channel: NotificationChannel | None = None,
         job_tag: str | None = None,
@@ -3078,7 +3078,7 @@ class RekognitionClient(BaseClient):
         request = StopStreamProcessorRequest.model_validate(drop_none(name=name))
         return await self._call(_ops.STOP_STREAM_PROCESSOR, request)
 
-    async def tag_resource(self, *, resource_arn: str, tags: dict[str, str]) -> TagResourceResponse:
+    async def tag_resource(self, *, resource_arn: str, tags: Mapping[str, str]) -> TagResourceResponse:
         """Adds one or more key-value tags to an Amazon Rekognition collection, stream processor, or Custom Labels model.
 
         For more information, see Tagging AWS Resources.
@@ -3105,7 +3105,7 @@ class RekognitionClient(BaseClient):
         request = TagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
 
-    async def untag_resource(self, *, resource_arn: str, tag_keys: list[str]) -> UntagResourceResponse:
+    async def untag_resource(self, *, resource_arn: str, tag_keys: Sequence[str]) -> UntagResourceResponse:
         """Removes one or more tags from an Amazon Rekognition collection, stream processor, or Custom Labels model.
 
         Args:
@@ -3167,9 +3167,9 @@ class RekognitionClient(BaseClient):
         *,
         name: str,
         settings_for_update: StreamProcessorSettingsForUpdate | None = None,
-        regions_of_interest_for_update: list[RegionOfInterest] | None = None,
+        regions_of_interest_for_update: Sequence[RegionOfInterest] | None = None,
         data_sharing_preference_for_update: StreamProcessorDataSharingPreference | None = None,
-        parameters_to_delete: list[StreamProcessorParameterToDelete] | None = None,
+        parameters_to_delete: Sequence[StreamProcessorParameterToDelete] | None = None,
     ) -> UpdateStreamProcessorResponse:
         """Allows you to update a stream processor.
 

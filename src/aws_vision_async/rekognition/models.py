@@ -13,12 +13,13 @@ received are lenient and keep unknown fields in ``model_extra``.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field
 
-from .._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from .._core.model import AS_DICT, AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
 
 __all__ = [
     "AccessDeniedException",
@@ -686,7 +687,7 @@ class AssociateFacesRequest(InputShape):
     ] = Field(validation_alias="UserId", serialization_alias="UserId")
     """The ID for the existing UserID."""
     face_ids: Annotated[
-        list[
+        Sequence[
             Annotated[
                 str,
                 aws_pattern(
@@ -696,6 +697,7 @@ class AssociateFacesRequest(InputShape):
             ]
         ],
         Field(min_length=1, max_length=100),
+        AS_LIST,
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of FaceIDs to associate with the UserID."""
     user_match_threshold: Annotated[float, Field(ge=0, le=100)] | None = Field(
@@ -1006,7 +1008,7 @@ class ConnectedHomeSettings(InputShape):
     """Label detection settings to use on a streaming video. Defining the settings is required in
     the request parameter for CreateStreamProcessor."""
 
-    labels: Annotated[list[str], Field(min_length=1, max_length=128)] = Field(
+    labels: Annotated[Sequence[str], Field(min_length=1, max_length=128), AS_LIST] = Field(
         validation_alias="Labels", serialization_alias="Labels"
     )
     """Specifies what you want to detect in the video, such as people, packages, or pets."""
@@ -1021,7 +1023,7 @@ class _ConnectedHomeSettingsReply(ConnectedHomeSettings):
 
     model_config = REPLY_CONFIG
 
-    labels: list[str] = Field(validation_alias="Labels", serialization_alias="Labels")
+    labels: Annotated[Sequence[str], AS_LIST] = Field(validation_alias="Labels", serialization_alias="Labels")
     """Specifies what you want to detect in the video, such as people, packages, or pets."""
     min_confidence: float | None = Field(
         default=None, validation_alias="MinConfidence", serialization_alias="MinConfidence"
@@ -1034,7 +1036,7 @@ class ConnectedHomeSettingsForUpdate(InputShape):
     labels you want the stream processor to detect and the minimum confidence level allowed to
     label objects."""
 
-    labels: Annotated[list[str], Field(min_length=1, max_length=128)] | None = Field(
+    labels: Annotated[Sequence[str], Field(min_length=1, max_length=128), AS_LIST] | None = Field(
         default=None, validation_alias="Labels", serialization_alias="Labels"
     )
     """Specifies what you want to detect in the video, such as people, packages, or pets."""
@@ -1119,7 +1121,7 @@ class CopyProjectVersionRequest(InputShape):
     """The S3 bucket and folder location where the training output for the source model version is placed."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1136,6 +1138,7 @@ class CopyProjectVersionRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1179,7 +1182,7 @@ class CreateCollectionRequest(InputShape):
     """ID for the collection that you are creating."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1196,6 +1199,7 @@ class CreateCollectionRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1237,7 +1241,7 @@ class CreateDatasetRequest(InputShape):
     """The ARN of the Amazon Rekognition Custom Labels project to which you want to asssign the dataset."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1254,6 +1258,7 @@ class CreateDatasetRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1301,7 +1306,7 @@ class CreateFaceLivenessSessionRequestSettings(InputShape):
         default=None, validation_alias="AuditImagesLimit", serialization_alias="AuditImagesLimit"
     )
     """Number of audit images to be returned back."""
-    challenge_preferences: list[ChallengePreference] | None = Field(
+    challenge_preferences: Annotated[Sequence[ChallengePreference], AS_LIST] | None = Field(
         default=None, validation_alias="ChallengePreferences", serialization_alias="ChallengePreferences"
     )
     """Indicates preferred challenge types and versions for the Face Liveness session to be created."""
@@ -1331,7 +1336,7 @@ class CreateProjectRequest(InputShape):
     """Specifies whether automatic retraining should be attempted for the versions of the project."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1348,6 +1353,7 @@ class CreateProjectRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1389,7 +1395,7 @@ class CreateProjectVersionRequest(InputShape):
     """Specifies an external manifest that the service uses to test the project version."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1406,6 +1412,7 @@ class CreateProjectVersionRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1466,7 +1473,7 @@ class CreateStreamProcessorRequest(InputShape):
     """The Amazon Resource Number (ARN) of the IAM role that allows access to the stream processor."""
     tags: (
         Annotated[
-            dict[
+            Mapping[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=128),
@@ -1483,6 +1490,7 @@ class CreateStreamProcessorRequest(InputShape):
                 ],
             ],
             Field(max_length=200),
+            AS_DICT,
         ]
         | None
     ) = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
@@ -1499,7 +1507,7 @@ class CreateStreamProcessorRequest(InputShape):
         | None
     ) = Field(default=None, validation_alias="KmsKeyId", serialization_alias="KmsKeyId")
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
-    regions_of_interest: Annotated[list[RegionOfInterest], Field(max_length=10)] | None = Field(
+    regions_of_interest: Annotated[Sequence[RegionOfInterest], Field(max_length=10), AS_LIST] | None = Field(
         default=None, validation_alias="RegionsOfInterest", serialization_alias="RegionsOfInterest"
     )
     """Specifies locations in the frames where Amazon Rekognition checks for objects or people."""
@@ -1768,7 +1776,7 @@ class DeleteFacesRequest(InputShape):
     ] = Field(validation_alias="CollectionId", serialization_alias="CollectionId")
     """Collection from which to remove the specific faces."""
     face_ids: Annotated[
-        list[
+        Sequence[
             Annotated[
                 str,
                 aws_pattern(
@@ -1778,6 +1786,7 @@ class DeleteFacesRequest(InputShape):
             ]
         ],
         Field(min_length=1, max_length=4096),
+        AS_LIST,
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of face IDs to delete."""
 
@@ -1975,7 +1984,7 @@ class DescribeProjectVersionsRequest(InputShape):
     """The Amazon Resource Name (ARN) of the project that contains the model/adapter you want to describe."""
     version_names: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=255),
@@ -1983,6 +1992,7 @@ class DescribeProjectVersionsRequest(InputShape):
                 ]
             ],
             Field(min_length=1, max_length=10),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="VersionNames", serialization_alias="VersionNames")
@@ -2021,7 +2031,7 @@ class DescribeProjectsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
     project_names: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(min_length=1, max_length=255),
@@ -2029,11 +2039,12 @@ class DescribeProjectsRequest(InputShape):
                 ]
             ],
             Field(min_length=1, max_length=10),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="ProjectNames", serialization_alias="ProjectNames")
     """A list of the projects that you want Rekognition to describe."""
-    features: Annotated[list[CustomizationFeature], Field(min_length=1, max_length=2)] | None = Field(
+    features: Annotated[Sequence[CustomizationFeature], Field(min_length=1, max_length=2), AS_LIST] | None = Field(
         default=None, validation_alias="Features", serialization_alias="Features"
     )
     """Specifies the type of customization to filter projects by."""
@@ -2150,7 +2161,7 @@ class DetectFacesRequest(InputShape):
 
     image: Image = Field(validation_alias="Image", serialization_alias="Image")
     """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
-    attributes: list[Attribute] | None = Field(
+    attributes: Annotated[Sequence[Attribute], AS_LIST] | None = Field(
         default=None, validation_alias="Attributes", serialization_alias="Attributes"
     )
     """An array of facial attributes you want to be returned."""
@@ -2251,7 +2262,7 @@ class DetectLabelsRequest(InputShape):
         default=None, validation_alias="MinConfidence", serialization_alias="MinConfidence"
     )
     """Specifies the minimum confidence level for the labels to return."""
-    features: Annotated[list[DetectLabelsFeatureName], Field(max_length=2)] | None = Field(
+    features: Annotated[Sequence[DetectLabelsFeatureName], Field(max_length=2), AS_LIST] | None = Field(
         default=None, validation_alias="Features", serialization_alias="Features"
     )
     """A list of the types of analysis to perform."""
@@ -2384,7 +2395,7 @@ class DetectTextFilters(InputShape):
     word_filter: DetectionFilter | None = Field(
         default=None, validation_alias="WordFilter", serialization_alias="WordFilter"
     )
-    regions_of_interest: Annotated[list[RegionOfInterest], Field(max_length=10)] | None = Field(
+    regions_of_interest: Annotated[Sequence[RegionOfInterest], Field(max_length=10), AS_LIST] | None = Field(
         default=None, validation_alias="RegionsOfInterest", serialization_alias="RegionsOfInterest"
     )
     """A Filter focusing on a certain area of the image."""
@@ -2446,7 +2457,7 @@ class DisassociateFacesRequest(InputShape):
     ) = Field(default=None, validation_alias="ClientRequestToken", serialization_alias="ClientRequestToken")
     """Idempotent token used to identify the request to DisassociateFaces."""
     face_ids: Annotated[
-        list[
+        Sequence[
             Annotated[
                 str,
                 aws_pattern(
@@ -2456,6 +2467,7 @@ class DisassociateFacesRequest(InputShape):
             ]
         ],
         Field(min_length=1, max_length=100),
+        AS_LIST,
     ] = Field(validation_alias="FaceIds", serialization_alias="FaceIds")
     """An array of face IDs to disassociate from the UserID."""
 
@@ -2504,7 +2516,7 @@ class DistributeDataset(InputShape):
 class DistributeDatasetEntriesRequest(InputShape):
     """The ``DistributeDatasetEntriesRequest`` shape of the Amazon Rekognition API."""
 
-    datasets: Annotated[list[DistributeDataset], Field(min_length=2, max_length=2)] = Field(
+    datasets: Annotated[Sequence[DistributeDataset], Field(min_length=2, max_length=2), AS_LIST] = Field(
         validation_alias="Datasets", serialization_alias="Datasets"
     )
     """The ARNS for the training dataset and test dataset that you want to use."""
@@ -2789,7 +2801,7 @@ class GeneralLabelsSettings(InputShape):
 
     label_inclusion_filters: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(max_length=50),
@@ -2797,13 +2809,14 @@ class GeneralLabelsSettings(InputShape):
                 ]
             ],
             Field(max_length=100),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="LabelInclusionFilters", serialization_alias="LabelInclusionFilters")
     """The labels that should be included in the return from DetectLabels."""
     label_exclusion_filters: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(max_length=50),
@@ -2811,13 +2824,14 @@ class GeneralLabelsSettings(InputShape):
                 ]
             ],
             Field(max_length=100),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="LabelExclusionFilters", serialization_alias="LabelExclusionFilters")
     """The labels that should be excluded from the return from DetectLabels."""
     label_category_inclusion_filters: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(max_length=50),
@@ -2825,6 +2839,7 @@ class GeneralLabelsSettings(InputShape):
                 ]
             ],
             Field(max_length=100),
+            AS_LIST,
         ]
         | None
     ) = Field(
@@ -2835,7 +2850,7 @@ class GeneralLabelsSettings(InputShape):
     """The label categories that should be included in the return from DetectLabels."""
     label_category_exclusion_filters: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     Field(max_length=50),
@@ -2843,6 +2858,7 @@ class GeneralLabelsSettings(InputShape):
                 ]
             ],
             Field(max_length=100),
+            AS_LIST,
         ]
         | None
     ) = Field(
@@ -3493,7 +3509,7 @@ class HumanLoopDataAttributes(InputShape):
     """Allows you to set attributes of the image. Currently, you can declare an image as free of
     personally identifiable information."""
 
-    content_classifiers: Annotated[list[ContentClassifier], Field(max_length=256)] | None = Field(
+    content_classifiers: Annotated[Sequence[ContentClassifier], Field(max_length=256), AS_LIST] | None = Field(
         default=None, validation_alias="ContentClassifiers", serialization_alias="ContentClassifiers"
     )
     """Sets whether the input image is free of personally identifiable information."""
@@ -3560,7 +3576,7 @@ class IndexFacesRequest(InputShape):
         | None
     ) = Field(default=None, validation_alias="ExternalImageId", serialization_alias="ExternalImageId")
     """The ID you want to assign to all the faces detected in the image."""
-    detection_attributes: list[Attribute] | None = Field(
+    detection_attributes: Annotated[Sequence[Attribute], AS_LIST] | None = Field(
         default=None, validation_alias="DetectionAttributes", serialization_alias="DetectionAttributes"
     )
     """An array of facial attributes you want to be returned."""
@@ -3862,8 +3878,9 @@ class ListDatasetEntriesRequest(InputShape):
     """The Amazon Resource Name (ARN) for the dataset that you want to use."""
     contains_labels: (
         Annotated[
-            list[Annotated[str, Field(min_length=1, max_length=255), aws_pattern("^(?:.{1,})$", ".{1,}")]],
+            Sequence[Annotated[str, Field(min_length=1, max_length=255), aws_pattern("^(?:.{1,})$", ".{1,}")]],
             Field(min_length=1, max_length=10),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="ContainsLabels", serialization_alias="ContainsLabels")
@@ -3954,7 +3971,7 @@ class ListFacesRequest(InputShape):
     """An array of user IDs to filter results with when listing faces in a collection."""
     face_ids: (
         Annotated[
-            list[
+            Sequence[
                 Annotated[
                     str,
                     aws_pattern(
@@ -3964,6 +3981,7 @@ class ListFacesRequest(InputShape):
                 ]
             ],
             Field(min_length=1, max_length=4096),
+            AS_LIST,
         ]
         | None
     ) = Field(default=None, validation_alias="FaceIds", serialization_alias="FaceIds")
@@ -4661,7 +4679,7 @@ class ProtectiveEquipmentSummarizationAttributes(InputShape):
         validation_alias="MinConfidence", serialization_alias="MinConfidence"
     )
     """The minimum confidence level for which you want summary information."""
-    required_equipment_types: list[ProtectiveEquipmentType] = Field(
+    required_equipment_types: Annotated[Sequence[ProtectiveEquipmentType], AS_LIST] = Field(
         validation_alias="RequiredEquipmentTypes", serialization_alias="RequiredEquipmentTypes"
     )
     """An array of personal protective equipment types for which you want summary information."""
@@ -4766,7 +4784,9 @@ class RegionOfInterest(InputShape):
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
     )
     """The box representing a region of interest on screen."""
-    polygon: list[Point] | None = Field(default=None, validation_alias="Polygon", serialization_alias="Polygon")
+    polygon: Annotated[Sequence[Point], AS_LIST] | None = Field(
+        default=None, validation_alias="Polygon", serialization_alias="Polygon"
+    )
     """Specifies a shape made up of up to 10 Point objects to define a region of interest."""
 
 
@@ -4779,7 +4799,7 @@ class _RegionOfInterestReply(RegionOfInterest):
         default=None, validation_alias="BoundingBox", serialization_alias="BoundingBox"
     )
     """The box representing a region of interest on screen."""
-    polygon: list[Annotated[Point, reply("_PointReply")]] | None = Field(
+    polygon: Annotated[Sequence[Annotated[Point, reply("_PointReply")]], AS_LIST] | None = Field(
         default=None, validation_alias="Polygon", serialization_alias="Polygon"
     )
     """Specifies a shape made up of up to 10 Point objects to define a region of interest."""
@@ -5358,7 +5378,7 @@ class StartLabelDetectionRequest(InputShape):
         | None
     ) = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
-    features: Annotated[list[LabelDetectionFeatureName], Field(max_length=1)] | None = Field(
+    features: Annotated[Sequence[LabelDetectionFeatureName], Field(max_length=1), AS_LIST] | None = Field(
         default=None, validation_alias="Features", serialization_alias="Features"
     )
     """The features to return after video analysis."""
@@ -5519,7 +5539,7 @@ class StartSegmentDetectionRequest(InputShape):
         default=None, validation_alias="Filters", serialization_alias="Filters"
     )
     """Filters for technical cue or shot detection."""
-    segment_types: Annotated[list[SegmentType], Field(min_length=1)] = Field(
+    segment_types: Annotated[Sequence[SegmentType], Field(min_length=1), AS_LIST] = Field(
         validation_alias="SegmentTypes", serialization_alias="SegmentTypes"
     )
     """An array of segment types to detect in the video."""
@@ -5588,7 +5608,7 @@ class StartTextDetectionFilters(InputShape):
         default=None, validation_alias="WordFilter", serialization_alias="WordFilter"
     )
     """Filters focusing on qualities of the text, such as confidence or size."""
-    regions_of_interest: Annotated[list[RegionOfInterest], Field(max_length=10)] | None = Field(
+    regions_of_interest: Annotated[Sequence[RegionOfInterest], Field(max_length=10), AS_LIST] | None = Field(
         default=None, validation_alias="RegionsOfInterest", serialization_alias="RegionsOfInterest"
     )
     """Filter focusing on a certain area of the frame."""
@@ -5849,7 +5869,7 @@ class TagResourceRequest(InputShape):
     )
     """Amazon Resource Name (ARN) of the model, collection, or stream processor that you want to assign the tags to."""
     tags: Annotated[
-        dict[
+        Mapping[
             Annotated[
                 str,
                 Field(min_length=1, max_length=128),
@@ -5866,6 +5886,7 @@ class TagResourceRequest(InputShape):
             ],
         ],
         Field(max_length=200),
+        AS_DICT,
     ] = Field(validation_alias="Tags", serialization_alias="Tags")
     """The key-value tags to assign to the resource."""
 
@@ -5891,7 +5912,9 @@ class TestingData(InputShape):
     """The dataset used for testing. Optionally, if AutoCreate is set, Amazon Rekognition uses the
     training dataset to create a test dataset with a temporary split of the training dataset."""
 
-    assets: list[Asset] | None = Field(default=None, validation_alias="Assets", serialization_alias="Assets")
+    assets: Annotated[Sequence[Asset], AS_LIST] | None = Field(
+        default=None, validation_alias="Assets", serialization_alias="Assets"
+    )
     """The assets used for testing."""
     auto_create: bool | None = Field(default=None, validation_alias="AutoCreate", serialization_alias="AutoCreate")
     """If specified, Rekognition splits training dataset to create a test dataset for the training job."""
@@ -5902,7 +5925,7 @@ class _TestingDataReply(TestingData):
 
     model_config = REPLY_CONFIG
 
-    assets: list[Annotated[Asset, reply("_AssetReply")]] | None = Field(
+    assets: Annotated[Sequence[Annotated[Asset, reply("_AssetReply")]], AS_LIST] | None = Field(
         default=None, validation_alias="Assets", serialization_alias="Assets"
     )
     """The assets used for testing."""
@@ -5969,7 +5992,9 @@ class ThrottlingException(OutputShape):
 class TrainingData(InputShape):
     """The dataset used for training."""
 
-    assets: list[Asset] | None = Field(default=None, validation_alias="Assets", serialization_alias="Assets")
+    assets: Annotated[Sequence[Asset], AS_LIST] | None = Field(
+        default=None, validation_alias="Assets", serialization_alias="Assets"
+    )
     """A manifest file that contains references to the training images and ground-truth annotations."""
 
 
@@ -5978,7 +6003,7 @@ class _TrainingDataReply(TrainingData):
 
     model_config = REPLY_CONFIG
 
-    assets: list[Annotated[Asset, reply("_AssetReply")]] | None = Field(
+    assets: Annotated[Sequence[Annotated[Asset, reply("_AssetReply")]], AS_LIST] | None = Field(
         default=None, validation_alias="Assets", serialization_alias="Assets"
     )
     """A manifest file that contains references to the training images and ground-truth annotations."""
@@ -6080,7 +6105,7 @@ class UntagResourceRequest(InputShape):
     )
     """Amazon Resource Name (ARN) of the model, collection, or stream processor that you want to remove the tags from."""
     tag_keys: Annotated[
-        list[
+        Sequence[
             Annotated[
                 str,
                 Field(min_length=1, max_length=128),
@@ -6092,6 +6117,7 @@ class UntagResourceRequest(InputShape):
             ]
         ],
         Field(max_length=200),
+        AS_LIST,
     ] = Field(validation_alias="TagKeys", serialization_alias="TagKeys")
     """A list of the tags that you want to remove."""
 
@@ -6135,7 +6161,7 @@ class UpdateStreamProcessorRequest(InputShape):
         default=None, validation_alias="SettingsForUpdate", serialization_alias="SettingsForUpdate"
     )
     """The stream processor settings that you want to update."""
-    regions_of_interest_for_update: Annotated[list[RegionOfInterest], Field(max_length=10)] | None = Field(
+    regions_of_interest_for_update: Annotated[Sequence[RegionOfInterest], Field(max_length=10), AS_LIST] | None = Field(
         default=None, validation_alias="RegionsOfInterestForUpdate", serialization_alias="RegionsOfInterestForUpdate"
     )
     """Specifies locations in the frames where Amazon Rekognition checks for objects or people."""
@@ -6145,7 +6171,7 @@ class UpdateStreamProcessorRequest(InputShape):
         serialization_alias="DataSharingPreferenceForUpdate",
     )
     """Shows whether you are sharing data with Rekognition to improve model performance."""
-    parameters_to_delete: list[StreamProcessorParameterToDelete] | None = Field(
+    parameters_to_delete: Annotated[Sequence[StreamProcessorParameterToDelete], AS_LIST] | None = Field(
         default=None, validation_alias="ParametersToDelete", serialization_alias="ParametersToDelete"
     )
     """A list of parameters you want to delete from the stream processor."""
