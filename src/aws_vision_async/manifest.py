@@ -51,7 +51,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
@@ -485,7 +494,7 @@ class DatasetEntry(_ManifestModel):
 
     # -- writing -------------------------------------------------------------------------------
 
-    def to_dict(self) -> dict[str, JsonValue]:
+    def to_dict(self) -> dict[str, Any]:
         """Return the JSON object of the line: ``json.loads`` of :meth:`to_json_line`."""
         line: dict[str, Any] = {}
         if self.source_ref is not None:
@@ -1189,7 +1198,7 @@ def _check_detection(det: ObjectDetection, add: Any) -> None:
         if not all(type(c) is int for c in coordinates):
             add(_RULE_WHOLE_PIXELS, f"{place} is at {coordinates}")
             continue
-        if box.left < 0 or box.top < 0 or box.left + box.width > width or box.top + box.height > height:
+        if min(coordinates) < 0 or box.left + box.width > width or box.top + box.height > height:
             add(
                 _RULE_BOX_IN_IMAGE,
                 f"{place} (left {box.left}, top {box.top}, width {box.width}, height {box.height}) "
@@ -1202,7 +1211,7 @@ def _check_detection(det: ObjectDetection, add: Any) -> None:
 # -- reading and writing many ---------------------------------------------------------------------
 
 
-async def read_entries(lines: AsyncIterable[str]) -> AsyncIterator[DatasetEntry]:
+async def read_entries(lines: AsyncIterable[str]) -> AsyncGenerator[DatasetEntry, None]:
     """Parse each JSON Line of a dataset listing as it arrives.
 
     ``async for entry in read_entries(rek.list_dataset_entries(dataset_arn=arn)):``
@@ -1218,22 +1227,26 @@ async def read_entries(lines: AsyncIterable[str]) -> AsyncIterator[DatasetEntry]
     Raises:
         ValueError: A line is not a JSON object.
     """
-    async for line in lines:
-        if line and not line.isspace():
-            yield DatasetEntry.parse(line)
+    iterator = aiter(lines)
+    try:
+        async for line in iterator:
+            if line and not line.isspace():
+                yield DatasetEntry.parse(line)
+    finally:
+        await _close(iterator)
 
 
 @overload
 def to_changes(
     entries: AsyncIterable[DatasetEntry], *, max_bytes: int = GROUND_TRUTH_MAX_BYTES
-) -> AsyncIterator[DatasetChanges]: ...
+) -> AsyncGenerator[DatasetChanges, None]: ...
 @overload
 def to_changes(
     entries: Iterable[DatasetEntry], *, max_bytes: int = GROUND_TRUTH_MAX_BYTES
-) -> Iterator[DatasetChanges]: ...
+) -> Generator[DatasetChanges, None, None]: ...
 def to_changes(
     entries: Iterable[DatasetEntry] | AsyncIterable[DatasetEntry], *, max_bytes: int = GROUND_TRUTH_MAX_BYTES
-) -> Iterator[DatasetChanges] | AsyncIterator[DatasetChanges]:
+) -> Generator[DatasetChanges, None, None] | AsyncGenerator[DatasetChanges, None]:
     """Pack entries into as few ``DatasetChanges`` as fit, each within one request's size limit.
 
     ``UpdateDatasetEntries`` takes any number of JSON Lines, but at most
@@ -1310,7 +1323,7 @@ def _changes_model(batch: bytes) -> DatasetChanges:
     return DatasetChanges(ground_truth=batch)
 
 
-def _changes(entries: Iterable[DatasetEntry], max_bytes: int) -> Iterator[DatasetChanges]:
+def _changes(entries: Iterable[DatasetEntry], max_bytes: int) -> Generator[DatasetChanges, None, None]:
     batcher = _Batcher(max_bytes)
     for entry in entries:
         batch = batcher.add(entry)
@@ -1321,12 +1334,24 @@ def _changes(entries: Iterable[DatasetEntry], max_bytes: int) -> Iterator[Datase
         yield _changes_model(batch)
 
 
-async def _changes_async(entries: AsyncIterable[DatasetEntry], max_bytes: int) -> AsyncIterator[DatasetChanges]:
+async def _changes_async(entries: AsyncIterable[DatasetEntry], max_bytes: int) -> AsyncGenerator[DatasetChanges, None]:
     batcher = _Batcher(max_bytes)
-    async for entry in entries:
-        batch = batcher.add(entry)
-        if batch is not None:
-            yield _changes_model(batch)
+    iterator = aiter(entries)
+    try:
+        async for entry in iterator:
+            batch = batcher.add(entry)
+            if batch is not None:
+                yield _changes_model(batch)
+    finally:
+        await _close(iterator)
     batch = batcher.flush()
     if batch is not None:
         yield _changes_model(batch)
+
+
+async def _close(iterator: AsyncIterator[Any]) -> None:
+    # An async generator left suspended (the consumer stopped, or a line failed) is
+    # finalized whenever the garbage collector gets to it, outside any task: close it now.
+    aclose = getattr(iterator, "aclose", None)
+    if aclose is not None:
+        await aclose()

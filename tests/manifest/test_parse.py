@@ -7,7 +7,7 @@ import json
 import random
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
@@ -31,14 +31,14 @@ UTC = timezone.utc
 
 
 def same_json(entry: DatasetEntry, line: str) -> bool:
-    return json.loads(entry.to_json_line()) == json.loads(line)
+    return bool(json.loads(entry.to_json_line()) == json.loads(line))
 
 
 def parts(model: BaseModel) -> Iterator[BaseModel]:
     """The model and every model inside it."""
     yield model
     for value in model.__dict__.values():
-        items = value if isinstance(value, tuple) else (value,)
+        items = cast("tuple[object, ...]", value) if isinstance(value, tuple) else (value,)
         for item in items:
             if isinstance(item, BaseModel):
                 yield from parts(item)
@@ -168,7 +168,8 @@ def test_unsupported_type_example_is_kept_as_it_is() -> None:
     assert entry.image_labels == ()
     assert entry.detections == ()
     assert list(entry.extra) == ["BB", "BB-metadata", "cl-metadata", "cl-errors"]
-    assert entry.extra["BB-metadata"]["type"] == "groundtruth/wrongtype"  # type: ignore[index,call-overload]
+    metadata: Any = entry.extra["BB-metadata"]
+    assert metadata["type"] == "groundtruth/wrongtype"
     assert entry.is_labeled
     assert same_json(entry, _docs.UNSUPPORTED_USE_CASE_TYPE)
 
@@ -286,7 +287,7 @@ def detection_line(changes: dict[str, Any] | None = None) -> dict[str, Any]:
         *parents, last = path.split("/")
         target: Any = line
         for part in parents:
-            target = target[int(part)] if isinstance(target, list) else target[part]
+            target = target[int(part)] if isinstance(target, list) else target[part]  # pyright: ignore[reportUnknownVariableType]
         if value is _DELETE:
             del target[last]
         else:
@@ -503,7 +504,7 @@ def _issues() -> st.SearchStrategy[list[dict[str, Any]]]:
 def _shaped_lines(draw: st.DrawFn) -> dict[str, Any]:
     """Lines of the documented shapes, with optional keys and unknown keys here and there."""
     line: dict[str, Any] = {"source-ref": draw(st.text(max_size=10))}
-    optional = {"job-name": st.text(max_size=5), "errors": _issues(), "zz": _SCALARS}
+    optional: dict[str, st.SearchStrategy[Any]] = {"job-name": st.text(max_size=5), "errors": _issues(), "zz": _SCALARS}
     for n in range(draw(st.integers(0, 3))):
         line[f"a{n}"] = draw(st.integers())
         line[f"a{n}-metadata"] = draw(
@@ -535,15 +536,12 @@ def _shaped_lines(draw: st.DrawFn) -> dict[str, Any]:
         size = st.fixed_dictionaries(
             {"width": st.integers(), "height": st.integers(), "depth": st.integers()}, optional={"zz": _SCALARS}
         )
-        line["bb"] = draw(
-            st.fixed_dictionaries(
-                {
-                    "image_size": st.lists(size, min_size=1, max_size=1),
-                    "annotations": st.lists(box, min_size=count, max_size=count),
-                },
-                optional={"errors": _issues(), "warnings": _issues(), "zz": _SCALARS},
-            )
-        )
+        required: dict[str, st.SearchStrategy[Any]] = {
+            "image_size": st.lists(size, min_size=1, max_size=1),
+            "annotations": st.lists(box, min_size=count, max_size=count),
+        }
+        extras: dict[str, st.SearchStrategy[Any]] = {"errors": _issues(), "warnings": _issues(), "zz": _SCALARS}
+        line["bb"] = draw(st.fixed_dictionaries(required, optional=extras))
         obj = st.fixed_dictionaries({"confidence": st.integers(0, 1) | st.floats(0, 1)}, optional={"zz": _SCALARS})
         line["bb-metadata"] = draw(
             st.fixed_dictionaries(
@@ -642,10 +640,11 @@ def test_created_reads_the_dates_of_the_guide(text: str, expected: datetime | No
 
 
 def test_models_validate_what_users_build() -> None:
+    text: Any = "1"  # wrong on purpose: typed Any so that type checkers let it through
     with pytest.raises(ValidationError, match="left"):
-        BoundingBox(label="dent", left="1", top=0, width=5, height=5)  # type: ignore[arg-type]
+        BoundingBox(label="dent", left=text, top=0, width=5, height=5)
     with pytest.raises(ValidationError, match="human_annotated"):
-        ImageLabel(name="x", attribute="a", creation_date="2024-01-01T00:00:00", human_annotated="yes")  # type: ignore[arg-type]
+        ImageLabel(name="x", attribute="a", creation_date="2024-01-01T00:00:00", human_annotated=text)
     with pytest.raises(ValidationError, match="width"):
         ImageSize(width=True, height=64)
     with pytest.raises(ValidationError, match="class_id"):
