@@ -26,6 +26,13 @@ class ServiceConfig:
         deprecation: Text of the ``DeprecationWarning`` a new client emits.
         item_models: For paginators with several parallel result keys, the name
             of the model that pairs them, and its field names per key.
+        extra_waiters: Waiters botocore lacks, written as data in botocore's
+            waiter format, relative to ``tools/codegen``.
+        waiter_status_messages: Per waiter operation, a JMESPath expression for
+            the service's explanation of a failure state, quoted in ``WaiterFailedError``.
+        client_bases: Hand-written mixins the client derives from, as
+            ``(module relative to the package root, class)``: methods that do more
+            than one call (``running_model``) live there, not in generated code.
     """
 
     package: str
@@ -37,6 +44,9 @@ class ServiceConfig:
     docs_file: str | None = None
     deprecation: str | None = None
     item_models: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    extra_waiters: str | None = None
+    waiter_status_messages: dict[str, str] = field(default_factory=dict)
+    client_bases: tuple[tuple[str, str], ...] = ()
 
 
 REKOGNITION = ServiceConfig(
@@ -77,6 +87,12 @@ REKOGNITION = ServiceConfig(
         "ThrottlingException": "ThrottlingError",
         "VideoTooLargeException": "InvalidRequestError",
     },
+    extra_waiters="waiters/rekognition.json",
+    waiter_status_messages={
+        "DescribeProjectVersions": "ProjectVersionDescriptions[].StatusMessage",
+        "DescribeDataset": "DatasetDescription.StatusMessage",
+    },
+    client_bases=(("custom_labels", "CustomLabelsMixin"),),
     item_models={
         "ListCollections": (
             "CollectionSummary",
@@ -110,6 +126,9 @@ LOOKOUTVISION = ServiceConfig(
 )
 
 SERVICES = (REKOGNITION, LOOKOUTVISION)
+
+#: The Smithy waiter default for ``maxDelay``; a botocore waiter's fixed delay becomes ``minDelay``.
+WAITER_MAX_DELAY = 120
 
 #: Operation name prefixes that only read: a retry cannot do their work twice.
 READ_ONLY_PREFIXES = ("Describe", "List", "Get", "Detect", "Search", "Compare", "Recognize")

@@ -27,12 +27,13 @@ from typing import Any
 
 import botocore
 from botocore import xform_name
+from botocore.exceptions import DataNotFoundError
 from botocore.loaders import Loader
 from pydantic import BaseModel
 
 from aws_vision_async._core.patterns import translate_pattern
 
-from .config import READ_ONLY_PREFIXES, RETRYABLE_CATEGORIES, SERVICES, ServiceConfig
+from .config import READ_ONLY_PREFIXES, RETRYABLE_CATEGORIES, SERVICES, WAITER_MAX_DELAY, ServiceConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_DIR = ROOT / "src" / "aws_vision_async"
@@ -223,6 +224,7 @@ class Service:
     paginators: dict[str, Any]
     docs: dict[str, dict[str, str]]
     source: str
+    waiters: dict[str, Any]
 
     @property
     def shapes(self) -> dict[str, Any]:
@@ -257,7 +259,27 @@ def load_service(config: ServiceConfig) -> Service:
     docs: dict[str, dict[str, str]] = {"operations": {}, "shapes": {}, "members": {}}
     if config.docs_file:
         docs = json.loads((HERE / config.docs_file).read_text())
-    return Service(config, model, paginators, docs, source)
+    return Service(config, model, paginators, docs, source, load_waiters(loader, config))
+
+
+def load_waiters(loader: Loader, config: ServiceConfig) -> dict[str, Any]:
+    """botocore's waiters of the service, and the ones written here in the same format."""
+    try:
+        waiters: dict[str, Any] = dict(loader.load_service_model(config.service_name, "waiters-2")["waiters"])
+    except DataNotFoundError:
+        waiters = {}
+    if config.extra_waiters:
+        extra: dict[str, Any] = json.loads((HERE / config.extra_waiters).read_text())["waiters"]
+        clash = set(extra) & set(waiters)
+        if clash:
+            raise SystemExit(f"{config.service_name}: botocore defines these waiters now: {sorted(clash)}")
+        waiters.update(extra)
+    for name, waiter in waiters.items():
+        for acceptor in waiter["acceptors"]:
+            if acceptor["state"] == "success" and acceptor["matcher"] in ("error", "status"):
+                # The waiter methods return the final response; an error has none.
+                raise SystemExit(f"{name}: a success acceptor must match a response, not an error")
+    return dict(sorted(waiters.items()))
 
 
 def field_name(member: str) -> str:
@@ -716,6 +738,138 @@ def _set(items: list[str]) -> str:
     return "{" + ", ".join(repr(i) for i in items) + "}"
 
 
+def _waiter_const(name: str) -> str:
+    return xform_name(name).upper()
+
+
+def waiter_defaults(waiter: dict[str, Any]) -> tuple[float, float, float]:
+    """``(max_wait, min_delay, max_delay)``: botocore's delay times its attempts, and its delay as the shortest."""
+    delay = float(waiter["delay"])
+    return delay * waiter["maxAttempts"], delay, max(delay, float(WAITER_MAX_DELAY))
+
+
+def render_waiters(svc: Service) -> str:
+    full = svc.model["metadata"]["serviceFullName"]
+    lines = [
+        header(svc),
+        f'"""The waiters of {full}: botocore\'s, and those written in tools/codegen/waiters/."""',
+        "",
+        "from __future__ import annotations",
+        "",
+    ]
+    if svc.waiters:
+        lines += ["from .._core.waiter import Acceptor, WaiterSpec", ""]
+    for name, waiter in svc.waiters.items():
+        max_wait, min_delay, max_delay = waiter_defaults(waiter)
+        lines.append(f"{_waiter_const(name)} = WaiterSpec(")
+        lines.append(f"    name={name!r},")
+        lines.append("    acceptors=(")
+        for acceptor in waiter["acceptors"]:
+            args = [f"state={acceptor['state']!r}", f"matcher={acceptor['matcher']!r}"]
+            args.append(f"expected={acceptor['expected']!r}")
+            if "argument" in acceptor:
+                args.append(f"argument={acceptor['argument']!r}")
+            lines.append(f"        Acceptor({', '.join(args)}),")
+        lines.append("    ),")
+        lines.append(f"    max_wait={max_wait!r},")
+        lines.append(f"    min_delay={min_delay!r},")
+        lines.append(f"    max_delay={max_delay!r},")
+        message = svc.config.waiter_status_messages.get(waiter["operation"])
+        if message:
+            lines.append(f"    status_message={message!r},")
+        lines.append(")")
+        lines.append(f'"""{_escape(waiter.get("description", name))}"""')
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def op_params(svc: Service, op: Op, writer: ModelWriter) -> tuple[list[str], list[str], list[str]]:
+    """An operation's method parameters (required first), its call arguments, and their docs."""
+    shape = svc.shapes[op.input]
+    required = set(shape.get("required", []))
+    params: list[str] = []
+    call_args: list[str] = []
+    arg_docs: list[str] = []
+    for member, spec in shape["members"].items():
+        fname = field_name(member)
+        ptype = writer.plain_type(spec["shape"])
+        if member in required:
+            params.append(f"{fname}: {ptype}")
+        else:
+            params.append(f"{fname}: {ptype} | None = None")
+        call_args.append(f"{fname}={fname}")
+        doc = _sentences(_text(svc.member_doc(op.input, member)), 1)
+        doc = bytes_doc(doc, sent=True, blob=is_encoded_blob(svc.shapes[spec["shape"]]))
+        if member == op.token_member:
+            doc = (doc + " " if doc else "") + "Generated once per call when not given, and reused on every retry."
+        arg_docs.extend(_entry(fname, doc or "See the API reference."))
+    params.sort(key=lambda p: "=" in p)
+    return params, call_args, arg_docs
+
+
+def _build(op: Op, call_args: list[str]) -> str:
+    return f"{op.input}.model_validate(drop_none({', '.join(call_args)}))" if call_args else f"{op.input}()"
+
+
+def waiter_methods(svc: Service, ops: list[Op], writer: ModelWriter) -> list[str]:
+    by_name = {op.name: op for op in ops}
+    methods: list[str] = []
+    for name, waiter in svc.waiters.items():
+        op = by_name[waiter["operation"]]
+        params, call_args, arg_docs = op_params(svc, op, writer)
+        max_wait, min_delay, max_delay = waiter_defaults(waiter)
+        params += ["max_wait: float | None = None", "min_delay: float | None = None", "max_delay: float | None = None"]
+        success = [a for a in waiter["acceptors"] if a["state"] == "success"]
+        failure = [a for a in waiter["acceptors"] if a["state"] == "failure"]
+        summary = waiter.get("description", f"Wait until {name}.").rstrip(".")
+        doc = [f'        """{_escape(summary)}: poll ``{op.name}`` until it says so, and return its response.', ""]
+        doc += _wrap(
+            f"Success: {_acceptor_text(success)}."
+            + (f" Failure: {_acceptor_text(failure)}." if failure else "")
+            + " The delay between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay``"
+            " (the Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried"
+            " and mapped to typed errors; an error the waiter does not expect is raised as it is.",
+            "        ",
+        )
+        doc += ["", "        Args:", *arg_docs]
+        doc += _entry("max_wait", f"Seconds to wait at the most; default {max_wait:g}.")
+        doc += _entry("min_delay", f"Shortest delay between polls, in seconds; default {min_delay:g}.")
+        doc += _entry("max_delay", f"Longest delay between polls, in seconds; default {max_delay:g}.")
+        doc += ["", "        Returns:", f"            The ``{op.output}`` that reached the success state.", ""]
+        doc += ["        Raises:"]
+        doc += _entry("ValueError", "A parameter breaks the API's rules; nothing is sent.")
+        doc += _entry("WaiterFailedError", "A failure state was reached; the service's status message is quoted.")
+        doc += _entry("WaiterTimeoutError", "``max_wait`` passed first.")
+        doc.append('        """')
+        methods.append(
+            f"    async def wait_until_{xform_name(name)}({', '.join(['self', '*', *params])}) -> {op.output}:"
+        )
+        methods.extend(doc)
+        methods.append(f"        request = {_build(op, call_args)}")
+        methods.append("        return await self._wait(")
+        methods.append(f"            _waiters.{_waiter_const(name)},")
+        methods.append(f"            _ops.{_const(op)},")
+        methods.append("            request,")
+        methods.append("            max_wait=max_wait,")
+        methods.append("            min_delay=min_delay,")
+        methods.append("            max_delay=max_delay,")
+        methods.append("        )")
+        methods.append("")
+    return methods
+
+
+def _acceptor_text(acceptors: list[dict[str, Any]]) -> str:
+    words = {"pathAll": "every", "pathAny": "any", "path": "", "error": "error", "status": "HTTP status"}
+    parts = []
+    for a in acceptors:
+        if a["matcher"] in ("error", "status"):
+            parts.append(f"{words[a['matcher']]} ``{a['expected']}``")
+        else:
+            every = words[a["matcher"]]
+            parts.append(f"{every + ' ' if every else ''}``{a['argument']}`` is ``{json.dumps(a['expected'])}``")
+    return ", or ".join(parts)
+
+
 def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     cfg = svc.config
     full = svc.model["metadata"]["serviceFullName"]
@@ -724,29 +878,11 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     used_models: set[str] = set()
     needs_datetime = False
     for op in ops:
-        shape = svc.shapes[op.input]
-        required = set(shape.get("required", []))
-        params: list[str] = []
-        call_args: list[str] = []
-        arg_docs: list[str] = []
-        for member, spec in shape["members"].items():
-            fname = field_name(member)
-            ptype = writer.plain_type(spec["shape"])
-            needs_datetime |= "datetime" in ptype
-            used_models.update(re.findall(r"[A-Z][A-Za-z0-9]+", ptype))
-            if member in required:
-                params.append(f"{fname}: {ptype}")
-            else:
-                params.append(f"{fname}: {ptype} | None = None")
-            call_args.append(f"{fname}={fname}")
-            doc = _sentences(_text(svc.member_doc(op.input, member)), 1)
-            doc = bytes_doc(doc, sent=True, blob=is_encoded_blob(svc.shapes[spec["shape"]]))
-            if member == op.token_member:
-                doc = (doc + " " if doc else "") + "Generated once per call when not given, and reused on every retry."
-            arg_docs.extend(_entry(fname, doc or "See the API reference."))
+        params, call_args, arg_docs = op_params(svc, op, writer)
+        for param in params:
+            needs_datetime |= "datetime" in param
+            used_models.update(re.findall(r"[A-Z][A-Za-z0-9]+", param.split(":", 1)[1]))
         used_models.update({op.input, op.output})
-        # Required parameters first, then the optional ones.
-        params.sort(key=lambda p: "=" in p)
         doc = method_doc(svc.op_doc(op.name), f"Call ``{op.name}``.", "        ")
         doc[0] = '        """' + doc[0].lstrip()
         if arg_docs:
@@ -770,7 +906,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
             doc += _entry(err, edoc)
         doc.append('        """')
         sig = ", ".join(["self", "*", *params]) if params else "self"
-        build = f"{op.input}.model_validate(drop_none({', '.join(call_args)}))" if call_args else f"{op.input}()"
+        build = _build(op, call_args)
         if op.paginator:
             methods.append(f"    def {op.method}({sig}) -> {rtype}:")
             methods.extend(doc)
@@ -782,6 +918,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
             methods.append(f"        request = {build}")
             methods.append(f"        return await self._call(_ops.{_const(op)}, request)")
         methods.append("")
+    methods += waiter_methods(svc, ops, writer)
     abcs = [abc for abc in ("Mapping", "Sequence") if any(f"{abc}[" in line for line in methods)]
     known = set(svc.shapes) | {m for m, _ in svc.config.item_models.values()}
     models = sorted(m for m in used_models if m in known)
@@ -802,6 +939,8 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "from .._core.operation import ServiceSpec",
         "from .._core.pagination import AsyncPaginator",
         "from . import _operations as _ops",
+        *(["from . import _waiters"] if svc.waiters else []),
+        *[f"from ..{module} import {cls}" for module, cls in cfg.client_bases],
         "from .models import (",
         *[f"    {m}," for m in models],
         ")",
@@ -809,7 +948,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         f'__all__ = ["{cfg.client_class}"]',
         "",
         "",
-        f"class {cfg.client_class}(BaseClient):",
+        f"class {cfg.client_class}({', '.join([*(cls for _, cls in cfg.client_bases), 'BaseClient'])}):",
         f'    """An async client for {full}: one method per API operation.',
         "",
         "    Use it as an async context manager::",
@@ -819,6 +958,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "",
         "    Requests are validated before anything is sent; replies come back as models.",
         "    Paginated operations return an ``aws_vision_async.AsyncPaginator``.",
+        *(["    Waiters (``wait_until_...``) poll until a resource reaches a state."] if svc.waiters else []),
     ]
     if cfg.deprecation:
         head += ["", *_wrap(f"Deprecated: {cfg.deprecation} Creating one emits a DeprecationWarning.", "    ", 96)]
@@ -904,6 +1044,7 @@ def render_service(config: ServiceConfig) -> dict[str, str]:
         base + "models.py": models,
         base + "errors.py": render_errors(svc),
         base + "_operations.py": render_operations(svc, ops),
+        base + "_waiters.py": render_waiters(svc),
         base + "client.py": render_client(svc, ops, writer),
     }
 

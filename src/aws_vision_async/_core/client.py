@@ -17,12 +17,13 @@ from pydantic import BaseModel
 
 from .. import __version__
 from ..retry import RetryPolicy
-from . import pipeline, redact, transport
+from . import pipeline, redact, transport, waiter
 from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
 from .scope import Attempt
 from .tokens import new_client_token
+from .waiter import WaiterSpec
 
 __all__ = ["USER_AGENT", "BaseClient", "drop_none"]
 
@@ -271,6 +272,21 @@ class BaseClient:
             next_token=next_token,
             items=items,
             operation_name=op.name,
+        )
+
+    async def _wait(
+        self,
+        spec: WaiterSpec,
+        op: OperationSpec[ReqT, RespT],
+        request: ReqT,
+        *,
+        max_wait: float | None,
+        min_delay: float | None,
+        max_delay: float | None,
+    ) -> RespT:
+        params = self._prepare(op, request)
+        return await waiter.wait(
+            spec, lambda: self._send(op, params), max_wait=max_wait, min_delay=min_delay, max_delay=max_delay
         )
 
     async def _send(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> RespT:

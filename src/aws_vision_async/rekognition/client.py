@@ -11,7 +11,9 @@ from typing import ClassVar
 from .._core.client import BaseClient, drop_none
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
+from ..custom_labels import CustomLabelsMixin
 from . import _operations as _ops
+from . import _waiters
 from .models import (
     AssociateFacesRequest,
     AssociateFacesResponse,
@@ -223,7 +225,7 @@ from .models import (
 __all__ = ["RekognitionClient"]
 
 
-class RekognitionClient(BaseClient):
+class RekognitionClient(CustomLabelsMixin, BaseClient):
     """An async client for Amazon Rekognition: one method per API operation.
 
     Use it as an async context manager::
@@ -233,6 +235,7 @@ class RekognitionClient(BaseClient):
 
     Requests are validated before anything is sent; replies come back as models.
     Paginated operations return an ``aws_vision_async.AsyncPaginator``.
+    Waiters (``wait_until_...``) poll until a resource reaches a state.
     """
 
     _service: ClassVar[ServiceSpec] = _ops.SERVICE
@@ -3214,6 +3217,393 @@ class RekognitionClient(BaseClient):
             )
         )
         return await self._call(_ops.UPDATE_STREAM_PROCESSOR, request)
+
+    async def wait_until_dataset_created(
+        self,
+        *,
+        dataset_arn: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeDatasetResponse:
+        """Wait until a dataset is created: poll ``DescribeDataset`` until it says so, and return its response.
+
+        Success: ``DatasetDescription.Status`` is ``"CREATE_COMPLETE"``. Failure:
+        ``DatasetDescription.Status`` is ``"CREATE_FAILED"``. The delay between polls grows
+        exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
+        and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
+        errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            dataset_arn: The Amazon Resource Name (ARN) of the dataset that you want to describe.
+            max_wait: Seconds to wait at the most; default 1800.
+            min_delay: Shortest delay between polls, in seconds; default 15.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeDatasetResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        return await self._wait(
+            _waiters.DATASET_CREATED,
+            _ops.DESCRIBE_DATASET,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_dataset_updated(
+        self,
+        *,
+        dataset_arn: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeDatasetResponse:
+        """Wait until the entries added to a dataset are in it: poll ``DescribeDataset`` until it says so, and return its response.
+
+        Success: ``DatasetDescription.Status`` is ``"UPDATE_COMPLETE"``. Failure:
+        ``DatasetDescription.Status`` is ``"UPDATE_FAILED"``. The delay between polls grows
+        exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
+        and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
+        errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            dataset_arn: The Amazon Resource Name (ARN) of the dataset that you want to describe.
+            max_wait: Seconds to wait at the most; default 1800.
+            min_delay: Shortest delay between polls, in seconds; default 15.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeDatasetResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        return await self._wait(
+            _waiters.DATASET_UPDATED,
+            _ops.DESCRIBE_DATASET,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_created(
+        self,
+        *,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        project_names: Sequence[str] | None = None,
+        features: Sequence[CustomizationFeature] | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectsResponse:
+        """Wait until a Custom Labels project is created: poll ``DescribeProjects`` until it says so, and return its response.
+
+        Success: every ``ProjectDescriptions[].Status`` is ``"CREATED"``. The delay between polls
+        grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter
+        rules), and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to
+        typed errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            project_names: A list of the projects that you want Rekognition to describe.
+            features: Specifies the type of customization to filter projects by.
+            max_wait: Seconds to wait at the most; default 300.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectsRequest.model_validate(
+            drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
+        )
+        return await self._wait(
+            _waiters.PROJECT_CREATED,
+            _ops.DESCRIBE_PROJECTS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_version_copied(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse:
+        """Wait until a copied model version is complete: poll ``DescribeProjectVersions`` until it says so, and return its response.
+
+        Success: every ``ProjectVersionDescriptions[].Status`` is ``"COPYING_COMPLETED"``. Failure:
+        any ``ProjectVersionDescriptions[].Status`` is ``"COPYING_FAILED"``. The delay between polls
+        grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter
+        rules), and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to
+        typed errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            project_arn: The Amazon Resource Name (ARN) of the project that contains the
+                model/adapter you want to describe.
+            version_names: A list of model or project version names that you want to describe.
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Amazon Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 60.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectVersionsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectVersionsRequest.model_validate(
+            drop_none(
+                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
+            )
+        )
+        return await self._wait(
+            _waiters.PROJECT_VERSION_COPIED,
+            _ops.DESCRIBE_PROJECT_VERSIONS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_version_deleted(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse:
+        """Wait until the model versions asked for are deleted (no longer listed): poll ``DescribeProjectVersions`` until it says so, and return its response.
+
+        Success: ``length(ProjectVersionDescriptions || `[]`) == `0``` is ``true``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            project_arn: The Amazon Resource Name (ARN) of the project that contains the
+                model/adapter you want to describe.
+            version_names: A list of model or project version names that you want to describe.
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Amazon Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            max_wait: Seconds to wait at the most; default 1200.
+            min_delay: Shortest delay between polls, in seconds; default 30.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectVersionsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectVersionsRequest.model_validate(
+            drop_none(
+                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
+            )
+        )
+        return await self._wait(
+            _waiters.PROJECT_VERSION_DELETED,
+            _ops.DESCRIBE_PROJECT_VERSIONS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_version_running(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse:
+        """Wait until the ProjectVersion is running: poll ``DescribeProjectVersions`` until it says so, and return its response.
+
+        Success: every ``ProjectVersionDescriptions[].Status`` is ``"RUNNING"``. Failure: any
+        ``ProjectVersionDescriptions[].Status`` is ``"FAILED"``. The delay between polls grows
+        exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
+        and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
+        errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            project_arn: The Amazon Resource Name (ARN) of the project that contains the
+                model/adapter you want to describe.
+            version_names: A list of model or project version names that you want to describe.
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Amazon Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            max_wait: Seconds to wait at the most; default 1200.
+            min_delay: Shortest delay between polls, in seconds; default 30.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectVersionsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectVersionsRequest.model_validate(
+            drop_none(
+                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
+            )
+        )
+        return await self._wait(
+            _waiters.PROJECT_VERSION_RUNNING,
+            _ops.DESCRIBE_PROJECT_VERSIONS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_version_stopped(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse:
+        """Wait until a model version has stopped: poll ``DescribeProjectVersions`` until it says so, and return its response.
+
+        Success: every ``ProjectVersionDescriptions[].Status`` is ``"STOPPED"``. Failure: any
+        ``ProjectVersionDescriptions[].Status`` is ``"FAILED"``. The delay between polls grows
+        exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
+        and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
+        errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            project_arn: The Amazon Resource Name (ARN) of the project that contains the
+                model/adapter you want to describe.
+            version_names: A list of model or project version names that you want to describe.
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Amazon Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            max_wait: Seconds to wait at the most; default 1200.
+            min_delay: Shortest delay between polls, in seconds; default 30.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectVersionsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectVersionsRequest.model_validate(
+            drop_none(
+                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
+            )
+        )
+        return await self._wait(
+            _waiters.PROJECT_VERSION_STOPPED,
+            _ops.DESCRIBE_PROJECT_VERSIONS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_project_version_training_completed(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        next_token: str | None = None,
+        max_results: int | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse:
+        """Wait until the ProjectVersion training completes: poll ``DescribeProjectVersions`` until it says so, and return its response.
+
+        Success: every ``ProjectVersionDescriptions[].Status`` is ``"TRAINING_COMPLETED"``. Failure:
+        any ``ProjectVersionDescriptions[].Status`` is ``"TRAINING_FAILED"``. The delay between
+        polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy
+        waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried and
+        mapped to typed errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            project_arn: The Amazon Resource Name (ARN) of the project that contains the
+                model/adapter you want to describe.
+            version_names: A list of model or project version names that you want to describe.
+            next_token: If the previous response was incomplete (because there is more results to
+                retrieve), Amazon Rekognition returns a pagination token in the response.
+            max_results: The maximum number of results to return per paginated call.
+            max_wait: Seconds to wait at the most; default 43200.
+            min_delay: Shortest delay between polls, in seconds; default 120.
+            max_delay: Longest delay between polls, in seconds; default 120.
+
+        Returns:
+            The ``DescribeProjectVersionsResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            WaiterFailedError: A failure state was reached; the service's status message is quoted.
+            WaiterTimeoutError: ``max_wait`` passed first.
+        """
+        request = DescribeProjectVersionsRequest.model_validate(
+            drop_none(
+                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
+            )
+        )
+        return await self._wait(
+            _waiters.PROJECT_VERSION_TRAINING_COMPLETED,
+            _ops.DESCRIBE_PROJECT_VERSIONS,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
 
 
 def _describe_project_versions_items(page: DescribeProjectVersionsResponse) -> Iterable[ProjectVersionDescription]:
