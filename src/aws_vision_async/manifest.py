@@ -55,6 +55,7 @@ from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
+    Callable,
     Generator,
     Iterable,
     Iterator,
@@ -63,10 +64,19 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Final, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, TypeVar, cast, overload
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, StrictBool, StrictFloat, StrictInt, StrictStr
-from pydantic import model_validator as _model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+    model_validator,
+)
 from typing_extensions import Self
 
 if TYPE_CHECKING:
@@ -259,6 +269,10 @@ class _ManifestModel(BaseModel):
             yield name, value
 
 
+_new: Final = object.__new__
+_set: Final = object.__setattr__
+
+
 def _build(cls: type[_M], fields_set: set[str], values: dict[str, Any]) -> _M:
     """Make a model from values already checked field by field, without validating again.
 
@@ -272,10 +286,6 @@ def _build(cls: type[_M], fields_set: set[str], values: dict[str, Any]) -> _M:
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
-
-
-_new: Final = object.__new__
-_set: Final = object.__setattr__
 
 
 class ValidationIssue(_ManifestModel):
@@ -401,7 +411,7 @@ class ObjectDetection(_ManifestModel):
     metadata_extra: _Json = Field(default_factory=dict)
     """Unknown keys of the ``-metadata`` object, kept as they were."""
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _class_ids_match_the_class_map(self) -> Self:
         for n, box in enumerate(self.boxes):
             if box.class_id is None or self.class_map.get(str(box.class_id)) != box.label:
@@ -445,7 +455,7 @@ class DatasetEntry(_ManifestModel):
     ``type`` this module does not know, and label attributes that do not have their
     documented shape (with their ``-metadata``)."""
 
-    @_model_validator(mode="after")
+    @model_validator(mode="after")
     def _keys_are_unique(self) -> Self:
         seen = set(self._top_keys())
         names = [label.attribute for label in self.image_labels] + [d.attribute for d in self.detections]
@@ -1162,22 +1172,25 @@ def _write_date(moment: datetime | None) -> str:
 # -- rule checks ----------------------------------------------------------------------------------
 
 
-def _check_label_name(name: str, where: str, add: Any) -> None:
+_Add: TypeAlias = Callable[[_Rule, str], None]
+
+
+def _check_label_name(name: str, where: str, add: _Add) -> None:
     if not 1 <= len(name) <= MAX_LABEL_NAME_LENGTH:
         add(_RULE_LABEL_NAME, f"{where} has a name of {len(name)} characters")
 
 
-def _check_confidence(confidence: float, where: str, add: Any) -> None:
+def _check_confidence(confidence: float, where: str, add: _Add) -> None:
     if not 0 <= confidence <= 1:  # also catches NaN
         add(_RULE_CONFIDENCE, f"{where} has confidence {confidence!r}")
 
 
-def _check_date(text: str, where: str, add: Any) -> None:
+def _check_date(text: str, where: str, add: _Add) -> None:
     if _read_date(text) is None:
         add(_RULE_CREATION_DATE, f"{where} has creation-date {_excerpt(text)}, which is not a date and time")
 
 
-def _check_detection(det: ObjectDetection, add: Any) -> None:
+def _check_detection(det: ObjectDetection, add: _Add) -> None:
     size = det.image_size
     where = f"bounding-box attribute {det.attribute!r}"
     _check_date(det.creation_date, where, add)
