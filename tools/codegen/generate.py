@@ -13,6 +13,7 @@ documented error), ``_operations.py`` (the wiring the call pipeline reads) and
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import keyword
@@ -224,7 +225,7 @@ class Service:
     paginators: dict[str, Any]
     docs: dict[str, dict[str, str]]
     source: str
-    waiters: dict[str, Any]
+    waiters: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     @property
     def shapes(self) -> dict[str, Any]:
