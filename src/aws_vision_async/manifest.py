@@ -1302,8 +1302,13 @@ class _Batcher:
         self._lines: list[bytes] = []
         self._size = 0
 
-    def add(self, entry: DatasetEntry) -> bytes | None:
+    def add(self, entry: object) -> bytes | None:
         """Add an entry; return the batch it closed, if any."""
+        if not isinstance(entry, DatasetEntry):  # raw lines, most likely: say what to do
+            raise TypeError(
+                f"to_changes takes DatasetEntry objects, not {type(entry).__name__}: "
+                "read lines with read_entries(...) or DatasetEntry.parse(line)"
+            )
         line = entry.to_json_line().encode()
         if len(line) > self._max:
             raise _broken(

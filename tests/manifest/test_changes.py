@@ -6,7 +6,7 @@ import itertools
 import random
 from collections.abc import AsyncIterator, Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -145,6 +145,22 @@ def test_the_batches_before_an_oversize_entry_are_yielded() -> None:
 def test_max_bytes_is_checked_at_once(max_bytes: Any) -> None:
     with pytest.raises(ValueError, match="max_bytes must be an int from 1 to 5,242,880"):
         to_changes(make_entries(1), max_bytes=max_bytes)
+
+
+@pytest.mark.anyio
+async def test_lines_are_refused_with_a_hint() -> None:
+    raw = cast("list[DatasetEntry]", ['{"source-ref": "s3://b/k.jpg"}'])
+
+    with pytest.raises(TypeError, match=r"not str: read lines with read_entries\(...\) or DatasetEntry.parse"):
+        list(to_changes(raw))
+
+    async def produce() -> AsyncIterator[str]:
+        yield '{"source-ref": "s3://b/k.jpg"}'
+
+    lines = cast("AsyncIterator[DatasetEntry]", produce())
+    with pytest.raises(TypeError, match="takes DatasetEntry objects"):
+        async for _ in to_changes(lines):
+            pass
 
 
 def test_batches_are_made_as_they_are_iterated() -> None:

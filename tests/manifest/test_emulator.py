@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from datetime import datetime, timezone
 
 import pytest
 
-from aws_vision_async import RekognitionClient
-from aws_vision_async.emulator import Emulator
+from aws_vision_async import LookoutVisionClient, RekognitionClient
+from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator
 from aws_vision_async.manifest import BoundingBox, DatasetEntry, read_entries, to_changes
 
 from . import _docs
@@ -37,6 +38,52 @@ async def new_dataset(rek: RekognitionClient, name: str = "manifests") -> str:
     return dataset_arn
 
 
+def assert_round_trip(entry: DatasetEntry, line: str) -> None:
+    assert json.loads(entry.to_json_line()) == json.loads(line), line
+    assert DatasetEntry.parse(entry.to_json_line()) == entry
+
+
+async def test_every_line_of_the_sample_data_round_trips(rek: RekognitionClient, vision_emulator: Emulator) -> None:
+    vision_emulator.reset(sample=True)
+    datasets = [d.dataset_arn async for p in rek.describe_projects() for d in p.datasets or []]
+    assert len(datasets) == 6
+    kinds: set[tuple[bool, bool, bool]] = set()
+    count = 0
+
+    for arn in datasets:
+        assert arn is not None
+        async for line in rek.list_dataset_entries(dataset_arn=arn):
+            entry = DatasetEntry.parse(line)
+            assert_round_trip(entry, line)
+            assert entry.extra == {}, line  # the sample has no shape this module leaves untyped
+            kinds.add((bool(entry.image_labels), bool(entry.detections), entry.has_errors))
+            count += 1
+
+    assert count == 3 * (250 + 50)
+    assert kinds == {(True, False, False), (False, True, False), (False, True, True), (False, False, False)}
+
+
+async def test_every_lookout_for_vision_sample_line_round_trips(vision_emulator: Emulator) -> None:
+    vision_emulator.reset(sample=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # the service's end of support
+        lfv = LookoutVisionClient(endpoint_url=vision_emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS)
+    async with lfv:
+        lines: list[str] = []
+        async for project in lfv.list_projects():
+            assert project.project_name is not None
+            lines += [
+                x async for x in lfv.list_dataset_entries(project_name=project.project_name, dataset_type="train")
+            ]
+
+    entries = [DatasetEntry.parse(line) for line in lines]
+
+    assert len(entries) == 3 * 250
+    for entry, line in zip(entries, lines, strict=True):
+        assert_round_trip(entry, line)
+    assert {e.label_names for e in entries} == {("normal",), ("anomaly",)}
+
+
 async def test_read_entries_types_every_line_of_a_listing(rek: RekognitionClient, vision_emulator: Emulator) -> None:
     arn = await sample_train_dataset(rek, vision_emulator)
     lines = [line async for line in rek.list_dataset_entries(dataset_arn=arn)]
@@ -45,7 +92,7 @@ async def test_read_entries_types_every_line_of_a_listing(rek: RekognitionClient
 
     assert len(entries) == len(lines) == 250
     for entry, line in zip(entries, lines, strict=True):
-        assert json.loads(entry.to_json_line()) == json.loads(line)
+        assert_round_trip(entry, line)
     assert {e.source_ref for e in entries} == {json.loads(line)["source-ref"] for line in lines}
     assert any(e.image_labels for e in entries)
     assert any(e.boxes for e in entries)
