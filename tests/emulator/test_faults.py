@@ -18,11 +18,12 @@ from aws_vision_async import (
     ThrottlingError,
     TransientError,
 )
-from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State
+from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State, Timings
 from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetChanges
 
+from ._models import OUTPUT, OUTPUT_WIRE, image, trainable_state
 from ._support import (
     assert_lfv_error,
     assert_rek_error,
@@ -46,9 +47,17 @@ class Base:
 
     project_arn: str
     dataset_arn: str
+    models_arn: str  # a project with a trained version and a running one
+    trained_arn: str
+    running_arn: str
+
+
+def version(state: State, name: str) -> str:
+    return state.rek_projects["models"].versions[name].status if name in state.rek_projects["models"].versions else ""
 
 
 def base(emu: Emulator) -> Base:
+    emu.timings = Timings.instant()  # models trained and started at once (the fixture restores the timings)
     state = emu.state
     arn = state.rek_create_project({"ProjectName": "base"})["ProjectArn"]
     dataset = state.rek_create_dataset({"ProjectArn": arn, "DatasetType": "TRAIN"})["DatasetArn"]
@@ -59,7 +68,15 @@ def base(emu: Emulator) -> Base:
     state.lfv_create_dataset({"ProjectName": "base", "DatasetType": "train"})
     changes = lfv_line("s3://b/base.jpg", anomaly=False).encode()
     state.lfv_update_dataset_entries({"ProjectName": "base", "DatasetType": "train", "Changes": changes})
-    return Base(arn, dataset)
+    models = trainable_state(state)
+    trained, running = (
+        state.rek_create_project_version({"ProjectArn": models, "VersionName": name, "OutputConfig": OUTPUT_WIRE})[
+            "ProjectVersionArn"
+        ]
+        for name in ("trained", "running")
+    )
+    state.rek_start_project_version({"ProjectVersionArn": running, "MinInferenceUnits": 1})
+    return Base(arn, dataset, models, trained, running)
 
 
 @dataclass
@@ -116,8 +133,53 @@ OPS = [
         ),
         lambda s: len(s.rek_projects["base"].datasets["TRAIN"].entries) == 2,
     ),
+    Op("rekognition", "DescribeDataset", lambda c, b: c.rek.describe_dataset(dataset_arn=b.dataset_arn)),
     Op("rekognition", "ListDatasetEntries", lambda c, b: c.rek.list_dataset_entries(dataset_arn=b.dataset_arn)),
     Op("rekognition", "ListDatasetLabels", lambda c, b: c.rek.list_dataset_labels(dataset_arn=b.dataset_arn)),
+    Op(
+        "rekognition",
+        "CreateProjectVersion",
+        lambda c, b: c.rek.create_project_version(project_arn=b.models_arn, version_name="new", output_config=OUTPUT),
+        lambda s: version(s, "new") == "TRAINING_COMPLETED",
+    ),
+    Op(
+        "rekognition", "DescribeProjectVersions", lambda c, b: c.rek.describe_project_versions(project_arn=b.models_arn)
+    ),
+    Op(
+        "rekognition",
+        "StartProjectVersion",
+        lambda c, b: c.rek.start_project_version(project_version_arn=b.trained_arn, min_inference_units=1),
+        lambda s: version(s, "trained") == "RUNNING",
+    ),
+    Op(
+        "rekognition",
+        "StopProjectVersion",
+        lambda c, b: c.rek.stop_project_version(project_version_arn=b.running_arn),
+        lambda s: version(s, "running") == "STOPPED",
+    ),
+    Op(
+        "rekognition",
+        "DeleteProjectVersion",
+        lambda c, b: c.rek.delete_project_version(project_version_arn=b.trained_arn),
+        lambda s: version(s, "trained") == "",
+    ),
+    Op(
+        "rekognition",
+        "CopyProjectVersion",
+        lambda c, b: c.rek.copy_project_version(
+            source_project_arn=b.models_arn,
+            source_project_version_arn=b.trained_arn,
+            destination_project_arn=b.models_arn,
+            version_name="copy",
+            output_config=OUTPUT,
+        ),
+        lambda s: version(s, "copy") == "COPYING_COMPLETED",
+    ),
+    Op(
+        "rekognition",
+        "DetectCustomLabels",
+        lambda c, b: c.rek.detect_custom_labels(project_version_arn=b.running_arn, image=image(1)),
+    ),
     Op(
         "rekognition",
         "CreateCollection",

@@ -10,12 +10,21 @@ Three ways to start it:
   it seeds the fault draws of each test, so that faults are reproducible.
 
 What it emulates, with state: Rekognition CreateProject, DescribeProjects,
-DeleteProject, CreateDataset, UpdateDatasetEntries, ListDatasetEntries,
-ListDatasetLabels, CreateCollection, DeleteCollection, DescribeCollection,
+DeleteProject, CreateDataset, DescribeDataset, UpdateDatasetEntries,
+ListDatasetEntries, ListDatasetLabels, the Custom Labels model lifecycle
+(CreateProjectVersion, DescribeProjectVersions, StartProjectVersion,
+StopProjectVersion, DeleteProjectVersion, CopyProjectVersion,
+DetectCustomLabels), CreateCollection, DeleteCollection, DescribeCollection,
 ListCollections; Lookout for Vision CreateProject, DescribeProject,
 ListProjects, DeleteProject, CreateDataset, ListDatasetEntries,
 UpdateDatasetEntries. Every other operation is decoded and validated, then
 answered with a ``NotImplementedException`` (HTTP 501).
+
+Slow operations (training, starting and stopping a model, copying it,
+creating and updating datasets) go through the service's statuses in the times
+of a ``Timings``, fractions of a second by default; the emulator records the
+inference units each model held (``Emulator.inference_usage``), so that a test
+can check that nothing was left running (``Emulator.running_versions``).
 """
 
 from __future__ import annotations
@@ -24,21 +33,28 @@ from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from typing import Final, TypedDict
 
+from ._custom_labels import ASSUMED_THRESHOLD
 from ._faults import FaultPlan, Faults
+from ._models import InferenceUsage
 from ._sample import SampleData
 from ._server import Emulator
-from ._services import IDEMPOTENCY_WINDOW, MAX_RESULTS, State
+from ._services import IDEMPOTENCY_WINDOW, MAX_RESULTS, MAX_RUNNING_MODELS, State
+from ._timings import Timings
 
 __all__ = [
+    "ASSUMED_THRESHOLD",
     "EMULATOR_CREDENTIALS",
     "EmulatorCredentials",
     "IDEMPOTENCY_WINDOW",
     "MAX_RESULTS",
+    "MAX_RUNNING_MODELS",
     "Emulator",
     "FaultPlan",
     "Faults",
+    "InferenceUsage",
     "SampleData",
     "State",
+    "Timings",
     "running",
 ]
 
@@ -67,6 +83,7 @@ async def running(
     faults: Mapping[str, Faults] | None = None,
     seed: int | None = None,
     region: str = "us-east-1",
+    timings: Timings | None = None,
 ) -> AsyncGenerator[str, None]:
     """Start an emulator in-process (by default on a free port) and yield its endpoint URL.
 
@@ -81,12 +98,13 @@ async def running(
             ``"lookoutvision:CreateProject"`` or ``"*"``).
         seed: Seed of the fault draws, for reproducible runs.
         region: The Region used in ARNs.
+        timings: How long slow operations take; ``None`` for ``Timings()``.
 
     Yields:
         The endpoint URL, such as ``http://127.0.0.1:38123``.
     """
     # Spelt out rather than **kwargs, so that type checkers catch a misspelt
     # argument; tests/emulator/test_running_types.py keeps it in sync with Emulator.
-    emulator = Emulator(host=host, port=port, sample=sample, faults=faults, seed=seed, region=region)
+    emulator = Emulator(host=host, port=port, sample=sample, faults=faults, seed=seed, region=region, timings=timings)
     async with emulator:
         yield emulator.url

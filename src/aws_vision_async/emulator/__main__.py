@@ -11,6 +11,7 @@ import sys
 from ._faults import Faults
 from ._sample import SampleData
 from ._server import Emulator
+from ._timings import Timings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +35,15 @@ def _parser() -> argparse.ArgumentParser:
         "names: throttle, server_error, drop, commit_then_fail (probabilities), latency (seconds). Repeatable.",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault draws, for reproducible runs")
+    parser.add_argument(
+        "--timings",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS,...",
+        help="how long slow operations take, e.g. 'training=2,starting=1'; names: project_create, dataset_create, "
+        "dataset_update, training, copying, starting, stopping, deleting (defaults: fractions of a second). "
+        "Repeatable.",
+    )
     return parser
 
 
@@ -47,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         faults = dict(Faults.parse(text) for text in args.faults)
+        timings = Timings()
+        for text in args.timings:
+            timings = Timings.parse(text, timings)
     except ValueError as exc:
         parser.error(str(exc))
     sample = (
@@ -56,7 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     emulator = Emulator(
-        host=args.host, port=args.port, sample=sample, faults=faults, seed=args.seed, region=args.region
+        host=args.host,
+        port=args.port,
+        sample=sample,
+        faults=faults,
+        seed=args.seed,
+        region=args.region,
+        timings=timings,
     )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(emulator.serve())

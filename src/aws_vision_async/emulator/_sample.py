@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass
 
 from ._services import Entry, LfvDataset, LfvProject, State
+from ._timings import Timings
 
 __all__ = ["SampleData", "populate"]
 
@@ -103,7 +104,15 @@ def lookoutvision_line(i: int, rng: random.Random) -> str:
 
 
 def populate(state: State, sample: SampleData) -> None:
-    """Add the sample resources to ``state``."""
+    """Add the sample resources to ``state``, ready to use whatever the state's timings."""
+    timings, state.timings = state.timings, Timings.instant()
+    try:
+        _populate(state, sample)
+    finally:
+        state.timings = timings
+
+
+def _populate(state: State, sample: SampleData) -> None:
     rng = random.Random(sample.seed)  # noqa: S311 - sample data, not cryptography
     for n in range(sample.projects):
         name = f"sample-project-{n + 1}"

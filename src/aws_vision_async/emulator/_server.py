@@ -21,8 +21,10 @@ from typing_extensions import Self
 
 from ..lookoutvision._operations import SERVICE as _LFV_SERVICE
 from ._faults import FaultPlan, Faults
+from ._models import InferenceUsage
 from ._sample import SampleData, populate
 from ._services import State
+from ._timings import Timings
 from ._wire import ApiError, WireModel, encode_json
 
 __all__ = ["Emulator"]
@@ -60,6 +62,10 @@ class Emulator:
 
     or from the command line: ``python -m aws_vision_async.emulator --port 4566``.
 
+    Slow operations (training a model, starting it...) go through their
+    statuses as the service's do, in the times of ``timings``: fractions of a
+    second by default.
+
     Attributes:
         state: The resources, inspectable and changeable between calls.
         faults: The fault plan; change it with ``faults.set(...)`` at any time.
@@ -77,6 +83,7 @@ class Emulator:
         faults: Mapping[str, Faults] | None = None,
         seed: int | None = None,
         region: str = "us-east-1",
+        timings: Timings | None = None,
     ) -> None:
         """Describe the emulator; nothing listens until it is started.
 
@@ -90,12 +97,15 @@ class Emulator:
                 sequence of requests meets the same faults. ``None`` seeds from
                 the system's randomness, a different sequence every time.
             region: The Region used in ARNs.
+            timings: How long slow operations take (training, starting a
+                model...); ``None`` for ``Timings()``, fractions of a second.
         """
         self.host = host
         self.port = port
         self.region = region
         self._sample = SampleData() if sample is True else (sample or None)
-        self.state = State(region)
+        self._timings = timings or Timings()
+        self.state = State(region, timings=self._timings)
         if self._sample is not None:
             populate(self.state, self._sample)
         self.seed = seed
@@ -112,6 +122,32 @@ class Emulator:
 
     def __repr__(self) -> str:
         return f"<Emulator {self.url or 'not started'}>"
+
+    @property
+    def timings(self) -> Timings:
+        """How long slow operations take; set it to change them for the operations asked for next."""
+        return self._timings
+
+    @timings.setter
+    def timings(self, timings: Timings) -> None:
+        self._timings = timings
+        self.state.timings = timings
+
+    def running_versions(self) -> list[str]:
+        """The ARNs of the Custom Labels model versions started and not stopped (STARTING or RUNNING).
+
+        ``assert emulator.running_versions() == []`` at the end of a test says
+        that the code under test stopped every model it started.
+        """
+        return self.state.running_versions()
+
+    def inference_usage(self, project_version_arn: str | None = None) -> list[InferenceUsage]:
+        """The inference units model versions held, one record per start: see ``State.inference_usage``.
+
+        Args:
+            project_version_arn: Only this version's records; all when ``None``.
+        """
+        return self.state.inference_usage(project_version_arn)
 
     # -- requests --------------------------------------------------------------------
 
@@ -258,16 +294,17 @@ class Emulator:
     def reset(self, *, sample: bool | SampleData | None = None) -> None:
         """Make the emulator as new: its first sample data and faults, fault draws from ``seed``, no counts.
 
-        Every resource made since is forgotten and every fault set since
-        removed; the fault draws start again from ``seed``, so that the same
-        requests after each reset meet the same faults.
+        Every resource made since is forgotten (models and their inference
+        usage too) and every fault set since removed; the fault draws start
+        again from ``seed``, so that the same requests after each reset meet
+        the same faults. ``timings`` stay as they are.
 
         Args:
             sample: The sample data to start from instead of the constructor's:
                 ``False`` for none, ``True`` for the default, or a ``SampleData``.
         """
         chosen = self._sample if sample is None else (SampleData() if sample is True else (sample or None))
-        self.state = State(self.region)
+        self.state = State(self.region, timings=self._timings)
         if chosen is not None:
             populate(self.state, chosen)
         self.faults.clear()

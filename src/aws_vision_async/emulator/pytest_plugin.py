@@ -20,6 +20,14 @@ class::
         return 1234  # None: a new sequence in every test
 
 or for one test, with ``@pytest.mark.parametrize("vision_emulator_seed", [1, 2, 3])``.
+
+Slow operations (training a model, starting it...) take the times of
+``vision_emulator_timings``, ``DEFAULT_TIMINGS`` (fractions of a second) unless
+it is overridden the same way::
+
+    @pytest.fixture
+    def vision_emulator_timings() -> Timings:
+        return Timings(training=1.0, starting=0.5)
 """
 
 from __future__ import annotations
@@ -30,16 +38,26 @@ from typing import Final
 import pytest
 
 from ._server import Emulator
+from ._timings import Timings
 
-__all__ = ["DEFAULT_SEED", "vision_emulator", "vision_emulator_seed", "vision_emulator_url"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_TIMINGS",
+    "vision_emulator",
+    "vision_emulator_seed",
+    "vision_emulator_timings",
+    "vision_emulator_url",
+]
 
 #: The seed of the fault draws in each test, unless ``vision_emulator_seed`` is overridden.
 DEFAULT_SEED: Final = 0
+#: The timings of each test, unless ``vision_emulator_timings`` is overridden: ``Timings()``.
+DEFAULT_TIMINGS: Final = Timings()
 
 
 @pytest.fixture(scope="session")
 def _vision_emulator_session() -> Iterator[Emulator]:
-    emulator = Emulator(seed=DEFAULT_SEED)
+    emulator = Emulator(seed=DEFAULT_SEED, timings=DEFAULT_TIMINGS)
     emulator.start()
     try:
         yield emulator
@@ -57,14 +75,27 @@ def vision_emulator_seed() -> int | None:
 
 
 @pytest.fixture
-def vision_emulator(_vision_emulator_session: Emulator, vision_emulator_seed: int | None) -> Iterator[Emulator]:
-    """A running emulator with a clean state, its fault draws started from ``vision_emulator_seed``."""
+def vision_emulator_timings() -> Timings:
+    """How long slow operations take in each test: ``DEFAULT_TIMINGS``; override it to choose."""
+    return DEFAULT_TIMINGS
+
+
+@pytest.fixture
+def vision_emulator(
+    _vision_emulator_session: Emulator, vision_emulator_seed: int | None, vision_emulator_timings: Timings
+) -> Iterator[Emulator]:
+    """A running emulator with a clean state, its fault draws started from ``vision_emulator_seed``.
+
+    Its slow operations take ``vision_emulator_timings``.
+    """
     emulator = _vision_emulator_session
-    # Set as the emulator's own seed, so that a reset() inside the test keeps it.
+    # Set as the emulator's own seed and timings, so that a reset() inside the test keeps them.
     emulator.seed = vision_emulator_seed
+    emulator.timings = vision_emulator_timings
     emulator.reset(sample=False)
     yield emulator
     emulator.seed = DEFAULT_SEED
+    emulator.timings = DEFAULT_TIMINGS
     emulator.reset(sample=False)
 
 
