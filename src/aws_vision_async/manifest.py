@@ -183,6 +183,8 @@ _RULE_LABEL_NAME: Final = _Rule(
     "ERROR_INVALID_LABEL_NAME_LENGTH",
     _JSON_LINE_ERRORS,
 )
+# Documented for image-level labels; a box's confidence (required, ERROR_MISSING_BOUNDING_BOX_CONFIDENCE)
+# is held to the same range, as in SageMaker Ground Truth's own output.
 _RULE_CONFIDENCE: Final = _Rule("confidence is a value between 0 and 1", None, _IMAGE_LEVEL)
 _RULE_CREATION_DATE: Final = _Rule(
     "creation-date is the Coordinated Universal Time (UTC) date and time that the label was created",
@@ -230,6 +232,7 @@ class ManifestRuleError(ValueError):
     """An entry breaks a documented rule of Custom Labels manifests; nothing was sent.
 
     Attributes:
+        problem: What in the entry breaks the rule, and where.
         rule: The rule, in words.
         code: The error code Custom Labels writes into a JSON Line that breaks the rule
             (``"ERROR_INVALID_BOUNDING_BOX"``, ...), or ``None`` where none is documented.
