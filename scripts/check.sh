@@ -21,5 +21,9 @@ echo "== pyright (strict)"
 uv run --locked pyright
 echo "== generated code is up to date"
 uv run --locked python -m tools.codegen --check
+echo "== docs build (strict: a broken link or a page left out of the nav fails)"
+site="$(mktemp -d)"
+NO_MKDOCS_2_WARNING=1 uv run --locked --group docs mkdocs build --strict --quiet -d "$site"
+rm -rf "$site"
 echo "== pytest"
 uv run --locked pytest "$@"
