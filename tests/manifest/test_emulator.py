@@ -114,9 +114,8 @@ async def test_the_service_filters_agree_with_the_typed_views(
     assert dents == [e for e in everything if "dent" in e.label_names]
 
 
-# AsyncPaginator's item iterator does not close the pages() generator it runs: once it is
-# closed mid-listing, trio warns about the suspended pages() (a _core issue, reported).
-@pytest.mark.filterwarnings("ignore:Async generator 'aws_vision_async._core.pagination.AsyncPaginator.pages'")
+# Also proves that AsyncPaginator closes its pages() generator when its items are closed
+# mid-listing (trio warns about a suspended async generator left to the garbage collector).
 async def test_read_entries_stops_with_its_consumer(rek: RekognitionClient, vision_emulator: Emulator) -> None:
     arn = await sample_train_dataset(rek, vision_emulator)
     before = vision_emulator.requests["rekognition:ListDatasetEntries"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
+from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
 from ..errors import PaginationError
@@ -84,9 +85,12 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         return self._iter_items()
 
     async def _iter_items(self) -> AsyncIterator[ItemT]:
-        async for page in self.pages():
-            for item in self._items(page):
-                yield item
+        # Closed explicitly: a caller who stops early must not leave the page
+        # generator to the garbage collector (trio warns of that).
+        async with aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in self._items(page):
+                    yield item
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._operation_name}>"
