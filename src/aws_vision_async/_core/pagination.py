@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable
 from contextlib import aclosing
 from typing import Any, Generic, TypeVar
 
@@ -58,7 +58,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     def __await__(self) -> Generator[Any, None, PageT]:
         return self._fetch(None).__await__()
 
-    async def pages(self) -> AsyncIterator[PageT]:
+    async def pages(self) -> AsyncGenerator[PageT, None]:
         """Yield every page, from the one requested to the last.
 
         Yields:
@@ -84,7 +84,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     def __aiter__(self) -> AsyncIterator[ItemT]:
         return self._iter_items()
 
-    async def _iter_items(self) -> AsyncIterator[ItemT]:
+    async def _iter_items(self) -> AsyncGenerator[ItemT, None]:
         # Closed explicitly: a caller who stops early must not leave the page
         # generator to the garbage collector (trio warns of that).
         async with aclosing(self.pages()) as pages:
