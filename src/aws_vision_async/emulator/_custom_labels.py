@@ -170,9 +170,10 @@ def _file_error(manifest: Manifest) -> TrainingFailure | None:
     return None
 
 
-def _label_count_error(entries: Sequence[Entry], use_case: str) -> TrainingFailure | None:
-    usable = _labels(entries, use_case)
-    if len(_labels(entries, None)) < MIN_LABELS[use_case]:
+def _label_count_error(everything: Sequence[Entry], chosen: Sequence[Entry], use_case: str) -> TrainingFailure | None:
+    """Too few labels in all the usable lines, or in the lines of the model's kind; or too many."""
+    usable = _labels(chosen, use_case)
+    if len(_labels(everything, None)) < MIN_LABELS[use_case]:
         return TrainingFailure("ERROR_MANIFEST_TOO_FEW_LABELS")
     if len(usable) < MIN_LABELS[use_case]:
         return TrainingFailure("ERROR_MANIFEST_TOO_FEW_USABLE_LABELS")
@@ -196,12 +197,9 @@ def _read_failure(manifests: Sequence[Manifest]) -> TrainingFailure | None:
 def _split(
     chosen: list[Entry], use_case: str, testing: Manifest | None
 ) -> tuple[list[Entry], list[Entry]] | TrainingFailure:
-    """The training and test lines: the test manifest's, or a fifth of the training lines."""
+    """The training and test lines of the model's kind: the test manifest's, or a fifth of the training lines."""
     if testing is not None:
-        test_usable = [e for e in testing.entries if _usable(e)]
-        if not test_usable:
-            return TrainingFailure("ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST")
-        return chosen, [e for e in test_usable if _in_use_case(e, use_case)]
+        return chosen, [e for e in testing.entries if _usable(e) and _in_use_case(e, use_case)]
     per_label = Counter(label for e in chosen for label in _labels([e], use_case))
     # Each label needs an image on each side of the split.
     if any(count < 2 for count in per_label.values()):
@@ -213,12 +211,21 @@ def _split(
 
 
 def _labels_failure(
-    train_part: list[Entry], test_part: list[Entry], use_case: str, *, check_test: bool
+    parts: tuple[list[Entry], list[Entry]], usable: tuple[list[Entry], list[Entry]], use_case: str
 ) -> TrainingFailure | None:
-    # The label counts of a split training set are taken after the split.
-    failure = _label_count_error(train_part, use_case)
-    if failure is None and check_test:
-        failure = _label_count_error(test_part, use_case)
+    """The label counts of each side, then their overlap.
+
+    Args:
+        parts: The training and test lines of the model's kind; the label
+            counts of a split training set are taken after the split.
+        usable: All the usable training and test lines, whatever their kind;
+            no test lines for a split.
+        use_case: The kind of model.
+    """
+    train_part, test_part = parts
+    failure = _label_count_error(usable[0], train_part, use_case)
+    if failure is None and usable[1]:
+        failure = _label_count_error(usable[1], test_part, use_case)
     test_labels = _labels(test_part, use_case)
     overlap = len(test_labels & _labels(train_part, use_case)) / len(test_labels) if test_labels else 1.0
     if failure is None and overlap < MIN_LABEL_OVERLAP:
@@ -239,7 +246,8 @@ def train(training: Manifest, testing: Manifest | None) -> Training:
     if failure:
         return Training(None, (), failure, auto)
     usable = [e for e in training.entries if _usable(e)]
-    if not usable:
+    test_usable = [] if testing is None else [e for e in testing.entries if _usable(e)]
+    if not usable or (testing is not None and not test_usable):
         return Training(None, (), TrainingFailure("ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST"), auto)
     # The model type follows the lines: whichever format most usable lines have
     # ("ERROR_MANIFEST_TOO_FEW_USABLE_LABELS"); image-level on a tie.
@@ -249,7 +257,7 @@ def train(training: Manifest, testing: Manifest | None) -> Training:
     parts = _split([e for e in usable if _in_use_case(e, use_case)], use_case, testing)
     if isinstance(parts, TrainingFailure):
         return Training(use_case, (), parts, auto)
-    failure = _labels_failure(*parts, use_case, check_test=not auto)
+    failure = _labels_failure(parts, (usable, test_usable), use_case)
     if failure:
         return Training(use_case, (), failure, auto)
     return Training(use_case, tuple(sorted(_labels(parts[0], use_case))), None, auto)
