@@ -11,7 +11,7 @@ from ._support import MypyError, run_mypy
 
 # Each line that must be an error ends with "# error: <mypy code>".
 USER_CODE = """\
-from aws_vision_async.emulator import Faults, SampleData, running
+from aws_vision_async.emulator import Faults, SampleData, Timings, running
 
 
 async def every_argument() -> str:
@@ -22,6 +22,7 @@ async def every_argument() -> str:
         faults={"*": Faults(latency=0.01)},
         seed=1,
         region="eu-west-1",
+        timings=Timings(training=1.0),
     ) as url:
         return url
 
