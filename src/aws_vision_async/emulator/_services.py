@@ -322,12 +322,8 @@ class State:
         """The ARNs of the model versions started and not stopped (STARTING or RUNNING), oldest first."""
         with self.lock:
             self.tick()
-            return [
-                v.arn
-                for p in self.rek_projects.values()
-                for v in sorted(p.versions.values(), key=lambda v: v.created)
-                if v.status in ("STARTING", "RUNNING")
-            ]
+            versions = [v for p in self.rek_projects.values() for v in p.versions.values()]
+            return [v.arn for v in sorted(versions, key=lambda v: v.created) if v.status in ("STARTING", "RUNNING")]
 
     def put_object(self, bucket: str, key: str, body: bytes | str) -> None:
         """Store an object in the emulator's S3, for operations that read S3 to find it.
