@@ -99,3 +99,16 @@ async def wait_for(
             return description, seen
         assert time.monotonic() < deadline, f"still {description.status} after {WAIT_LIMIT}s: {seen}"
         await anyio.sleep(0.01)
+
+
+class ManualClock:
+    """A clock that moves only when told: the emulator's timed statuses, step by step."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
