@@ -1,11 +1,8 @@
-"""Helpers of the Custom Labels model tests: trainable datasets, images, waiting for a status."""
+"""Helpers of the Custom Labels model tests: trainable datasets, images, a manual clock."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-
-import anyio
 
 from aws_vision_async import RekognitionClient
 from aws_vision_async.emulator import State
@@ -20,7 +17,6 @@ OUTPUT = OutputConfig(s3_bucket="training-output", s3_key_prefix="models")
 OUTPUT_WIRE = {"S3Bucket": "training-output", "S3KeyPrefix": "models"}
 
 CLASSES = ("cat", "dog", "bird")
-WAIT_LIMIT = 10.0
 OBJECTS = {"0": "scratch", "1": "dent"}
 
 
@@ -82,23 +78,6 @@ async def describe(rek: RekognitionClient, project_arn: str, version: str) -> Pr
     page = await rek.describe_project_versions(project_arn=project_arn, version_names=[version])
     [description] = page.project_version_descriptions or []
     return description
-
-
-async def wait_for(
-    rek: RekognitionClient, project_arn: str, version: str, status: str
-) -> tuple[ProjectVersionDescription, list[str]]:
-    """Poll until the version has ``status`` (10 s at most); return its description and the statuses seen."""
-    seen: list[str] = []
-    deadline = time.monotonic() + WAIT_LIMIT
-    while True:
-        description = await describe(rek, project_arn, version)
-        assert description.status is not None
-        if not seen or seen[-1] != description.status:
-            seen.append(description.status)
-        if description.status == status:
-            return description, seen
-        assert time.monotonic() < deadline, f"still {description.status} after {WAIT_LIMIT}s: {seen}"
-        await anyio.sleep(0.01)
 
 
 class ManualClock:
