@@ -144,6 +144,8 @@ class CustomLabelsMixin:
         max_inference_units: int | None = None,
         stop_on_exit: bool | None = None,
         max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
     ) -> AsyncGenerator[RunningModel, None]:
         """Run a model version for the length of an ``async with`` block, and stop it after.
 
@@ -161,6 +163,8 @@ class CustomLabelsMixin:
             max_inference_units: The most inference units auto-scaling may use.
             stop_on_exit: Whether to stop the model on exit; ``None``: if this session started it.
             max_wait: Seconds to wait for the model to run; the waiter's default if ``None``.
+            min_delay: Shortest delay between polls of its status; the waiter's default if ``None``.
+            max_delay: Longest delay between polls of its status; the waiter's default if ``None``.
 
         Yields:
             The running model.
@@ -188,7 +192,11 @@ class CustomLabelsMixin:
                     raise
                 started = True
             await client.wait_until_project_version_running(
-                project_arn=project_arn, version_names=[version_name], max_wait=max_wait
+                project_arn=project_arn,
+                version_names=[version_name],
+                max_wait=max_wait,
+                min_delay=min_delay,
+                max_delay=max_delay,
             )
             yield RunningModel(client, project_version_arn, project_arn, started)
         finally:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterable
-from contextlib import aclosing
+from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator
 from typing import Any, Generic, TypeVar
+
+from typing_extensions import Self
 
 from ..errors import PaginationError
 
-__all__ = ["AsyncPaginator"]
+__all__ = ["AsyncPaginator", "ItemIterator", "PageIterator"]
 
 ItemT = TypeVar("ItemT")
 PageT = TypeVar("PageT")
@@ -58,39 +59,98 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     def __await__(self) -> Generator[Any, None, PageT]:
         return self._fetch(None).__await__()
 
-    async def pages(self) -> AsyncGenerator[PageT, None]:
-        """Yield every page, from the one requested to the last.
+    def pages(self) -> PageIterator[PageT]:
+        """Iterate over every page, from the one requested to the last.
 
-        Yields:
-            Each page's response model, in order.
-
-        Raises:
-            PaginationError: The service returned a token it had returned before.
+        Returns:
+            An async iterator of each page's response model, in order. It
+            raises ``PaginationError`` when the service returns a token it had
+            returned before.
         """
-        seen: set[str] = set()
-        if self._first_token:
-            seen.add(self._first_token)
-        token: str | None = None
-        while True:
-            page = await self._fetch(token)
-            yield page
-            token = self._next_token(page)
-            if not token:
-                return
-            if token in seen:
-                raise PaginationError(f"{self._operation_name} returned the pagination token {token!r} a second time")
-            seen.add(token)
+        return PageIterator(self._fetch, self._first_token, self._next_token, self._operation_name)
 
-    def __aiter__(self) -> AsyncIterator[ItemT]:
-        return self._iter_items()
-
-    async def _iter_items(self) -> AsyncGenerator[ItemT, None]:
-        # Closed explicitly: a caller who stops early must not leave the page
-        # generator to the garbage collector (trio warns of that).
-        async with aclosing(self.pages()) as pages:
-            async for page in pages:
-                for item in self._items(page):
-                    yield item
+    def __aiter__(self) -> ItemIterator[ItemT, PageT]:
+        return ItemIterator(self.pages(), self._items)
 
     def __repr__(self) -> str:
         return f"<AsyncPaginator {self._operation_name}>"
+
+
+# The iterators are plain objects, not async generators: a caller who stops early
+# (``break``, ``return`` inside ``async for``) leaves nothing suspended behind, so
+# no async-generator finalizer runs later (trio warns of those) and no
+# ``aclosing()`` is needed. Between two ``__anext__`` calls no request is in flight.
+
+
+class PageIterator(Generic[PageT]):
+    """The pages of one pagination; see :meth:`AsyncPaginator.pages`."""
+
+    __slots__ = ("_fetch", "_next_token", "_operation_name", "_repeated", "_seen", "_token")
+
+    def __init__(
+        self,
+        fetch: Callable[[str | None], Awaitable[PageT]],
+        first_token: str | None,
+        next_token: Callable[[PageT], str | None],
+        operation_name: str,
+    ) -> None:
+        self._fetch = fetch
+        self._next_token = next_token
+        self._operation_name = operation_name
+        self._seen: set[str] | None = {first_token} if first_token else set()
+        self._token: str | None = None
+        self._repeated: str | None = None
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> PageT:
+        seen = self._seen
+        if seen is None:
+            raise StopAsyncIteration
+        if self._repeated is not None:
+            # Raised when the page after the one that repeated a token is asked for:
+            # that page was received, and is the caller's.
+            self._seen = None
+            raise PaginationError(
+                f"{self._operation_name} returned the pagination token {self._repeated!r} a second time"
+            )
+        page = await self._fetch(self._token)
+        token = self._next_token(page)
+        if not token:
+            self._seen = None  # the last page
+        elif token in seen:
+            self._repeated = token
+        else:
+            seen.add(token)
+            self._token = token
+        return page
+
+    async def aclose(self) -> None:
+        """Stop: no more pages are requested (for ``contextlib.aclosing``)."""
+        self._seen = None
+
+
+class ItemIterator(Generic[ItemT, PageT]):
+    """The items of every page of one pagination; see :class:`AsyncPaginator`."""
+
+    __slots__ = ("_buffer", "_items", "_pages")
+
+    def __init__(self, pages: PageIterator[PageT], items: Callable[[PageT], Iterable[ItemT]]) -> None:
+        self._pages = pages
+        self._items = items
+        self._buffer: Iterator[ItemT] = iter(())
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ItemT:
+        while True:
+            for item in self._buffer:
+                return item
+            self._buffer = iter(self._items(await self._pages.__anext__()))
+
+    async def aclose(self) -> None:
+        """Stop: no more pages are requested (for ``contextlib.aclosing``)."""
+        self._buffer = iter(())
+        await self._pages.aclose()
