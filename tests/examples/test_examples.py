@@ -76,3 +76,14 @@ def test_export_dataset_writes_json_lines(tmp_path: Path, has_errors: bool) -> N
     else:
         assert len(entries) == 250  # the sample TRAIN dataset
     assert f"wrote {len(entries)} entries" in out
+
+
+def test_custom_labels_lifecycle_leaves_nothing_running() -> None:
+    out = run("custom_labels_lifecycle.py")
+    assert "TRAIN dataset: 60 entries, 2 labels" in out
+    assert "TEST dataset: 15 entries, 2 labels" in out
+    assert ": TRAINING_COMPLETED, F1 " in out
+    assert "running now: 1 model version(s)" in out
+    labels = [line.strip().split(":")[0] for line in out.splitlines() if line.startswith("  ")]
+    assert sorted(labels) == ["dent", "ok"]
+    assert "left running: []" in out
