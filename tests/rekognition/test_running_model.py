@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import anyio
 import pytest
 
 from aws_vision_async import RekognitionClient, WaiterTimeoutError
 from aws_vision_async.custom_labels import parse_version_arn
-from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Faults, Timings
+from aws_vision_async.emulator import Emulator, Faults, Timings
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import Image
 
@@ -19,14 +18,6 @@ from ._lifecycle import FAST, project_with_datasets, trained_version
 pytestmark = pytest.mark.anyio
 
 JPEG = b"\xff\xd8\xff\xe0" + b"widget photo" * 10
-
-
-@pytest.fixture
-async def emu_rek(vision_emulator: Emulator, anyio_backend: str) -> AsyncIterator[RekognitionClient]:
-    async with RekognitionClient(
-        endpoint_url=vision_emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS
-    ) as client:
-        yield client
 
 
 @pytest.fixture

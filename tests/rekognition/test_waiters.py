@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import anyio
@@ -11,7 +11,7 @@ import pytest
 
 from aws_vision_async import RekognitionClient, WaiterError, WaiterFailedError, WaiterTimeoutError
 from aws_vision_async._core.waiter import backoff_delay
-from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Timings
+from aws_vision_async.emulator import Emulator, Timings
 from aws_vision_async.rekognition import _waiters
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetSource, GroundTruthManifest, S3Object
@@ -22,14 +22,6 @@ from ._lifecycle import FAST, OUTPUT, project_with_datasets, trained_version
 pytestmark = pytest.mark.anyio
 
 WAITERS = sorted(name[len("wait_until_") :] for name in vars(RekognitionClient) if name.startswith("wait_until_"))
-
-
-@pytest.fixture
-async def emu_rek(vision_emulator: Emulator, anyio_backend: str) -> AsyncIterator[RekognitionClient]:
-    async with RekognitionClient(
-        endpoint_url=vision_emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS
-    ) as client:
-        yield client
 
 
 def test_every_waiter_has_its_method() -> None:
