@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import subprocess
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
@@ -350,3 +352,26 @@ class TestReplyModels:
         assert reply.face_count == 2
         assert reply.model_extra == {"Later": 1}
         assert rek_models.DescribeCollectionResponse.model_validate({"face_count": 2}).face_count == 2
+
+
+def test_a_callers_local_names_do_not_shadow_annotations() -> None:
+    # Models build on first use; pydantic would resolve their annotations with the local
+    # variables of the function that uses them first (here: reply, datetime, Field).
+    code = """
+from aws_vision_async.rekognition import models as m
+
+def handler(reply, datetime, Field):
+    page = m.DescribeProjectVersionsResponse.model_validate(
+        {"ProjectVersionDescriptions": [{"ManifestSummary": {"S3Object": {"Bucket": "bkt", "Name": "n"}},
+                                         "CreationTimestamp": 1}]}
+    )
+    (version,) = page.project_version_descriptions
+    print(version.manifest_summary.model_dump()["s3_object"]["bucket"], version.model_dump()["creation_timestamp"].year)
+
+handler(1, 2, 3)
+"""
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["bkt", "1970"]

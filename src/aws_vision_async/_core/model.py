@@ -62,6 +62,29 @@ class Shape(BaseModel):
             if value is not None:
                 yield name, value
 
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Mapping[str, Any] | None = None,
+    ) -> bool | None:
+        """Build the model's schema, resolving its annotations in its own module only.
+
+        pydantic builds a deferred model on first use and, by default, resolves
+        forward references with the local variables of whoever uses it first: a
+        caller's variable named ``reply`` or ``datetime`` would shadow the name in
+        an annotation. Generated models need nothing from their callers.
+        """
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=_parent_namespace_depth,
+            _types_namespace={} if _types_namespace is None else dict(_types_namespace),
+        )
+
 
 class InputShape(Shape):
     """A shape only ever sent: strict types, unknown fields rejected."""
