@@ -12,12 +12,13 @@ import pytest
 from aws_vision_async import RekognitionClient, WaiterError, WaiterFailedError, WaiterTimeoutError
 from aws_vision_async._core.waiter import backoff_delay
 from aws_vision_async.emulator import Emulator, Timings
+from aws_vision_async.manifest import to_changes
 from aws_vision_async.rekognition import _waiters
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetSource, GroundTruthManifest, S3Object
 
 from ..fakeaws import FakeAws, ok, rek_error
-from ._lifecycle import FAST, OUTPUT, project_with_datasets, trained_version
+from ._lifecycle import FAST, OUTPUT, classification_entries, project_with_datasets, trained_version
 
 pytestmark = pytest.mark.anyio
 
@@ -155,6 +156,13 @@ class TestOnTheEmulator:
         reply = await emu_rek.wait_until_dataset_created(dataset_arn=dataset.dataset_arn, **FAST)
         assert reply.dataset_description is not None
         assert reply.dataset_description.status == "CREATE_COMPLETE"
+        for changes in to_changes(classification_entries("TRAIN", ("ok", "dent"))):
+            await emu_rek.update_dataset_entries(dataset_arn=dataset.dataset_arn, changes=changes)
+        updated = await emu_rek.wait_until_dataset_updated(dataset_arn=dataset.dataset_arn, **FAST)
+        assert updated.dataset_description is not None
+        assert updated.dataset_description.status == "UPDATE_COMPLETE"
+        assert updated.dataset_description.dataset_stats is not None
+        assert updated.dataset_description.dataset_stats.total_entries == 20
 
     async def test_dataset_created_failure(self, emu_rek: RekognitionClient, vision_emulator: Emulator) -> None:
         # Not UTF-8: the service cannot read it as a manifest.
@@ -212,3 +220,30 @@ async def test_failure_states(fake_aws: FakeAws, rek: RekognitionClient, case: t
     assert len(fake_aws.calls(operation)) == 4
     assert "failed" in str(err) or "FAILED" in str(err)
     assert err.last_response is not None
+
+
+PENDING = {
+    "project_version_training_completed": ("DescribeProjectVersions", VERSIONS("TRAINING_IN_PROGRESS")),
+    "project_version_running": ("DescribeProjectVersions", VERSIONS("STARTING")),
+    "project_version_stopped": ("DescribeProjectVersions", VERSIONS("STOPPING")),
+    "project_version_copied": ("DescribeProjectVersions", VERSIONS("COPYING_IN_PROGRESS")),
+    "project_version_deleted": ("DescribeProjectVersions", VERSIONS("DELETING")),
+    "dataset_created": ("DescribeDataset", {"DatasetDescription": {"Status": "CREATE_IN_PROGRESS"}}),
+    "dataset_updated": ("DescribeDataset", {"DatasetDescription": {"Status": "UPDATE_IN_PROGRESS"}}),
+    "project_created": ("DescribeProjects", {"ProjectDescriptions": [{"Status": "CREATING"}]}),
+}
+KWARGS["DescribeProjects"] = {"project_names": ["p"]}
+
+
+@pytest.mark.parametrize("waiter", WAITERS)
+async def test_every_waiter_times_out_with_its_last_response(
+    fake_aws: FakeAws, rek: RekognitionClient, waiter: str
+) -> None:
+    operation, pending = PENDING[waiter]
+    fake_aws.always(operation, ok(pending))
+    with pytest.raises(WaiterTimeoutError) as caught:
+        await getattr(rek, f"wait_until_{waiter}")(**KWARGS[operation], min_delay=0.01, max_delay=0.02, max_wait=0.15)
+    err = caught.value
+    assert err.attempts == len(fake_aws.calls(operation)) >= 3
+    assert err.last_response is not None
+    assert err.last_response.model_dump(by_alias=True, exclude_none=True) == pending
