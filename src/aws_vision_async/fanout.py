@@ -7,8 +7,9 @@ per input: the input, then the typed result or the error it raised. One failed i
 never stops the others::
 
     from aws_vision_async.fanout import fan_out
+    from aws_vision_async.rekognition.models import Image
 
-    inputs = ({"project_version_arn": arn, "image": {"bytes": data}} for data in images())
+    inputs = ({"project_version_arn": arn, "image": Image(bytes=data)} for data in images())
     async with fan_out(rek.detect_custom_labels, inputs, concurrency=16) as outcomes:
         async for outcome in outcomes:
             if outcome.error is None:
@@ -22,8 +23,10 @@ on an exception in the loop body, or on cancellation) cancels and awaits every c
 running, so no task outlives the block and nothing depends on the garbage collector.
 
 Inputs are consumed lazily: an input is read only when a worker is free to take it,
-so at most ``concurrency + 1`` inputs are read ahead of the outcomes delivered, and a
-generator of a million inputs runs in flat memory. With ``ordered=True`` outcomes come
+so at most ``concurrency`` inputs are read ahead of the outcomes delivered, and a
+generator of a million inputs runs in flat memory. The fan-out never closes the inputs:
+to close an async generator when the block is left early, wrap it in
+``contextlib.aclosing`` around the ``async with``. With ``ordered=True`` outcomes come
 in input order; a worker holds its finished outcome until its turn, so at most
 ``concurrency`` outcomes wait at once (slow items hold back the ones behind them). With
 ``ordered=False`` (the default) they come as they complete.

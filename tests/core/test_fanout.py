@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import tracemalloc
 from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import anyio
@@ -188,6 +189,23 @@ async def test_async_iterable_inputs() -> None:
     assert results == [n * 10 for n in range(20)]
 
 
+async def test_an_async_generator_input_closes_with_aclosing_on_early_exit() -> None:
+    closed = False
+
+    async def inputs() -> AsyncIterator[Mapping[str, Any]]:
+        nonlocal closed
+        try:
+            for n in range(1_000):
+                yield {"n": n, "delay": 0.01}
+        finally:
+            closed = True
+
+    async with aclosing(inputs()) as source, fan_out(Tracker(), source, concurrency=3) as outcomes:
+        async for _ in outcomes:
+            break
+    assert closed
+
+
 async def test_many_inputs_keep_memory_flat() -> None:
     async def cheap(*, n: int) -> int:
         await anyio.lowlevel.checkpoint()
@@ -290,3 +308,27 @@ async def test_misuse_is_reported() -> None:
     with pytest.raises(RuntimeError, match="entered only once"):
         async with unentered:
             pass  # pragma: no cover
+
+
+class Stop(BaseException):
+    """Not an ``Exception``: it must not become an outcome."""
+
+
+async def test_a_base_exception_from_a_call_is_not_an_outcome() -> None:
+    call = Tracker()
+
+    async def stops(*, n: int) -> int:
+        if n == 3:
+            raise Stop
+        return await call(n=n, delay=10)
+
+    got: list[Outcome[int]] = []
+
+    async def consume() -> None:
+        async with fan_out(stops, Source(10), concurrency=4) as outcomes:
+            got.extend([o async for o in outcomes])
+
+    with anyio.fail_after(5), pytest.RaisesGroup(Stop, flatten_subgroups=True):
+        await consume()
+    assert got == []
+    assert call.in_flight == 0
