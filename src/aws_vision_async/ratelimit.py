@@ -1,0 +1,240 @@
+"""A client-side rate limiter: a token bucket that can learn the service's rate from its throttling replies.
+
+One ``RateLimiter`` may be shared by many clients and tasks::
+
+    limiter = RateLimiter(per_second=20)  # never more than 20 requests a second
+    waited = await limiter.acquire()  # before each request (each attempt)
+    limiter.record_success()  # or record_throttle() on a ThrottlingError
+
+With ``adaptive=True`` (the default) it also adapts as botocore's ``adaptive``
+retry mode does (``botocore/retries/adaptive.py``, ``bucket.py``,
+``throttling.py``): on a throttle the rate drops to ``0.7`` times the rate
+measured (CUBIC's multiplicative decrease, ``beta = 0.7``); on each success it
+grows back along the cubic ``0.4 * (t - K) ** 3 + W_max``, where ``W_max`` is
+the rate at the last throttle, ``t`` the seconds since it and
+``K = cbrt(W_max * (1 - beta) / 0.4)``, never above twice the measured sending
+rate (measured in half-second buckets, smoothed with a factor of ``0.8``) nor
+below 0.5 requests a second. Without ``per_second`` nothing is limited until
+the first throttle.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from typing import Final
+
+import anyio
+import anyio.lowlevel
+
+from .errors import AwsVisionError
+
+__all__ = ["RateLimitTimeoutError", "RateLimiter"]
+
+# botocore/retries/throttling.py (CubicCalculator) and bucket.py (TokenBucket).
+_BETA: Final = 0.7
+_SCALE_CONSTANT: Final = 0.4
+_MIN_RATE: Final = 0.5
+# botocore/retries/adaptive.py (ClientRateLimiter, RateClocker).
+_MAX_RATE_ADJUST_SCALE: Final = 2.0
+_SMOOTHING: Final = 0.8
+_TIME_BUCKET_RANGE: Final = 0.5
+
+
+class RateLimitTimeoutError(AwsVisionError):
+    """No token would be free within ``max_wait`` seconds, so ``RateLimiter.acquire`` gave up at once.
+
+    Nothing was sent and no token was taken.
+
+    Attributes:
+        wait: The seconds the token would have taken.
+        max_wait: The most the caller was ready to wait.
+    """
+
+    def __init__(self, wait: float, max_wait: float) -> None:
+        super().__init__(f"a rate limit token needs {wait:.3f}s, more than max_wait={max_wait:.3f}s")
+        self.wait = wait
+        self.max_wait = max_wait
+
+
+class RateLimiter:
+    """A token bucket on anyio, fixed (``per_second``) and/or adaptive to throttling replies.
+
+    Waiting is first come, first served: each ``acquire`` reserves the next
+    token at once (the bucket may go into debt) and sleeps until its token is
+    due, so waiters never poll and leave in the order they came. A waiter
+    cancelled while sleeping gives its token back. A rate change applies to
+    tokens reserved after it.
+
+    Time is ``time.monotonic()``, not the event loop's clock, and the
+    bookkeeping is guarded by a ``threading.Lock`` held only between awaits:
+    one limiter may serve tasks of several event loops or threads (asyncio and
+    trio alike), whose clocks would otherwise disagree.
+
+    Args:
+        per_second: The most requests a second, ever; ``None`` for no fixed cap.
+        burst: Tokens the bucket holds, sent at once after a quiet spell;
+            ``None`` for 1 (requests evenly spaced). After a throttle an
+            adaptive limiter holds no more than one second of its rate.
+        adaptive: Learn from ``record_throttle`` and ``record_success``.
+
+    Raises:
+        ValueError: ``per_second`` is not positive, or ``burst`` is below 1.
+    """
+
+    def __init__(self, per_second: float | None = None, burst: float | None = None, adaptive: bool = True) -> None:
+        if per_second is not None and not 0.0 < per_second < math.inf:
+            raise ValueError("per_second must be a positive, finite number of requests")
+        if burst is not None and not 1.0 <= burst < math.inf:
+            raise ValueError("burst must be a finite number of tokens, at least 1")
+        self._per_second = per_second
+        self._burst = burst
+        self._adaptive = adaptive
+        self._lock = threading.Lock()
+        now = time.monotonic()
+        # The fill rate; None: unlimited (no per_second and no throttle yet).
+        self._rate: float | None = per_second
+        self._capacity = burst or 1.0
+        self._tokens = self._capacity  # starts full, as the services' buckets do
+        self._last_refill = now
+        self._throttles = 0
+        # CUBIC state (throttling.py): the rate at the last throttle, and when.
+        self._w_max = 0.0
+        self._k = 0.0
+        self._last_throttle = now
+        # The measured sending rate (adaptive.py's RateClocker).
+        self._measured = 0.0
+        self._count = 0
+        self._last_bucket = math.floor(now / _TIME_BUCKET_RANGE) * _TIME_BUCKET_RANGE
+        self._started = now
+
+    def __repr__(self) -> str:
+        rate = "unlimited" if self._rate is None else f"{self._rate:.3g}/s"
+        return (
+            f"<RateLimiter rate={rate} tokens={self._tokens:.3g}/{self._capacity:.3g}"
+            f" per_second={self._per_second} adaptive={self._adaptive} throttles={self._throttles}>"
+        )
+
+    # -- observability ----------------------------------------------------------------------
+
+    @property
+    def rate(self) -> float | None:
+        """The requests a second allowed now; ``None`` while unlimited."""
+        return self._rate
+
+    @property
+    def tokens(self) -> float:
+        """The tokens in the bucket now; negative while waiters hold reservations."""
+        with self._lock:
+            self._refill(time.monotonic())
+            return self._tokens
+
+    @property
+    def throttles(self) -> int:
+        """How many throttling replies were recorded."""
+        return self._throttles
+
+    @property
+    def measured_rate(self) -> float:
+        """The smoothed rate at which tokens were taken, in requests a second."""
+        return self._measured
+
+    # -- the pipeline's calls -----------------------------------------------------------------
+
+    async def acquire(self, *, max_wait: float | None = None) -> float:
+        """Wait for a token (one request, or one attempt of it).
+
+        Args:
+            max_wait: The most seconds to wait; when the token would take
+                longer, fail at once instead. ``None`` waits as long as needed.
+
+        Returns:
+            The seconds waited for the token (0 when one was free).
+
+        Raises:
+            RateLimitTimeoutError: No token within ``max_wait``; none was taken.
+        """
+        with self._lock:
+            now = time.monotonic()
+            self._record_send(now)
+            if self._rate is None:
+                wait = 0.0
+            else:
+                self._refill(now)
+                wait = max(0.0, (1.0 - self._tokens) / self._rate)
+                if max_wait is not None and wait > max_wait:
+                    raise RateLimitTimeoutError(wait, max_wait)
+                self._tokens -= 1.0  # reserved now: later callers queue behind
+        if wait <= 0.0:
+            await anyio.lowlevel.checkpoint()  # a cancellation point, as any await should be
+            return 0.0
+        try:
+            await anyio.sleep(wait)
+        except BaseException:
+            # Cancelled (or interrupted) before its turn: the token goes back.
+            with self._lock:
+                self._refill(time.monotonic())
+                self._tokens = min(self._capacity, self._tokens + 1.0)
+            raise
+        return wait
+
+    def record_success(self) -> None:
+        """Record a reply that was not a throttle: an adaptive limiter grows its rate back."""
+        if not self._adaptive:
+            return
+        with self._lock:
+            if not self._throttles:
+                return  # nothing learnt yet: keep per_second (or no limit)
+            now = time.monotonic()
+            cubic = _SCALE_CONSTANT * (now - self._last_throttle - self._k) ** 3 + self._w_max
+            self._set_rate(now, cubic)
+
+    def record_throttle(self) -> None:
+        """Record a throttling reply: an adaptive limiter cuts its rate to 0.7 of the rate measured."""
+        with self._lock:
+            self._throttles += 1
+            if not self._adaptive:
+                return
+            now = time.monotonic()
+            measured = self._measured_now(now)
+            rate_to_use = measured if self._rate is None else min(measured, self._rate)
+            self._w_max = rate_to_use
+            self._k = (self._w_max * (1.0 - _BETA) / _SCALE_CONSTANT) ** (1.0 / 3.0)
+            self._last_throttle = now
+            self._set_rate(now, rate_to_use * _BETA)
+
+    # -- bookkeeping, under the lock -------------------------------------------------------------
+
+    def _refill(self, now: float) -> None:
+        if self._rate is not None:
+            self._tokens = min(self._capacity, self._tokens + (now - self._last_refill) * self._rate)
+        self._last_refill = now
+
+    def _set_rate(self, now: float, rate: float) -> None:
+        measured = self._measured_now(now)
+        if measured > 0.0:
+            rate = min(rate, _MAX_RATE_ADJUST_SCALE * measured)
+        if self._per_second is not None:
+            rate = min(rate, self._per_second)
+        self._refill(now)  # tokens so far accrue at the old rate
+        self._rate = max(rate, _MIN_RATE)
+        # No more than one second of the new rate: a full burst after a throttle would be throttled again.
+        self._capacity = min(self._burst or 1.0, max(1.0, self._rate))
+        self._tokens = min(self._tokens, self._capacity)
+
+    def _record_send(self, now: float) -> None:
+        bucket = math.floor(now / _TIME_BUCKET_RANGE) * _TIME_BUCKET_RANGE
+        self._count += 1
+        if bucket > self._last_bucket:
+            current = self._count / (bucket - self._last_bucket)
+            self._measured = current * _SMOOTHING + self._measured * (1.0 - _SMOOTHING)
+            self._count = 0
+            self._last_bucket = bucket
+
+    def _measured_now(self, now: float) -> float:
+        # botocore reads 0 until a half-second bucket closes, which would cut a
+        # fresh limiter to the minimum rate: estimate from the sends so far.
+        if self._measured > 0.0:
+            return self._measured
+        return self._count / max(now - self._started, _TIME_BUCKET_RANGE)

@@ -1,0 +1,125 @@
+"""RateLimiter: the fixed rate, burst, adaptive decrease and growth, max_wait, cancellation, sharing."""
+
+from __future__ import annotations
+
+import time
+
+import anyio
+import pytest
+
+from aws_vision_async.errors import AwsVisionError
+from aws_vision_async.ratelimit import RateLimiter, RateLimitTimeoutError
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    backend: str = request.param
+    return backend
+
+
+async def test_per_second_caps_the_rate() -> None:
+    limiter = RateLimiter(per_second=50, adaptive=False)
+    start = time.monotonic()
+    for _ in range(10):
+        await limiter.acquire()
+    # The first token is free, the nine others come 20 ms apart.
+    assert time.monotonic() - start >= 9 / 50 * 0.95
+
+
+async def test_burst_is_free_then_the_rate_applies() -> None:
+    limiter = RateLimiter(per_second=20, burst=5, adaptive=False)
+    start = time.monotonic()
+    waits = [await limiter.acquire() for _ in range(5)]
+    assert waits == [0.0] * 5
+    assert time.monotonic() - start < 0.5  # generous: nothing slept
+    assert await limiter.acquire() > 0.0
+
+
+async def test_without_per_second_nothing_waits_until_a_throttle() -> None:
+    limiter = RateLimiter()
+    assert "rate=unlimited" in repr(limiter)
+    assert [await limiter.acquire() for _ in range(50)] == [0.0] * 50
+    limiter.record_throttle()
+    assert limiter.throttles == 1
+    rate = limiter.rate
+    assert rate is not None
+    assert rate >= 0.5
+
+
+async def test_adaptive_decrease_on_throttle_and_growth_on_success() -> None:
+    limiter = RateLimiter(per_second=100, burst=100)
+    for _ in range(50):
+        await limiter.acquire()
+    limiter.record_throttle()
+    after_throttle = limiter.rate
+    assert after_throttle is not None
+    assert after_throttle <= 100 * 0.7 + 1e-9
+    await anyio.sleep(0.3)
+    limiter.record_success()
+    grown = limiter.rate
+    assert grown is not None
+    assert grown >= after_throttle
+    assert grown <= 100  # never above per_second
+
+
+async def test_non_adaptive_counts_throttles_but_keeps_its_rate() -> None:
+    limiter = RateLimiter(per_second=10, adaptive=False)
+    limiter.record_throttle()
+    limiter.record_success()
+    assert (limiter.rate, limiter.throttles) == (10, 1)
+
+
+async def test_max_wait_fails_fast_and_takes_no_token() -> None:
+    limiter = RateLimiter(per_second=1, adaptive=False)
+    await limiter.acquire()
+    tokens = limiter.tokens
+    start = time.monotonic()
+    with pytest.raises(RateLimitTimeoutError) as caught:
+        await limiter.acquire(max_wait=0.05)
+    assert time.monotonic() - start < 0.5
+    assert isinstance(caught.value, AwsVisionError)
+    assert caught.value.max_wait == 0.05
+    assert caught.value.wait > 0.05
+    assert limiter.tokens < tokens + 0.5  # none taken: only refill since
+
+
+async def test_a_cancelled_waiter_gives_its_token_back() -> None:
+    limiter = RateLimiter(per_second=2, adaptive=False)
+    await limiter.acquire()
+    with anyio.move_on_after(0.05):
+        await limiter.acquire()  # would wait ~0.5 s
+    assert limiter.tokens > -0.5  # the reservation was returned
+    # The next caller waits about as long as if the cancelled one never came.
+    assert await limiter.acquire(max_wait=0.6) <= 0.6
+
+
+async def test_shared_by_many_tasks_in_order_and_at_the_rate() -> None:
+    limiter = RateLimiter(per_second=40, adaptive=False)
+    order: list[int] = []
+
+    async def worker(i: int) -> None:
+        await limiter.acquire()
+        order.append(i)
+
+    start = time.monotonic()
+    async with anyio.create_task_group() as tg:
+        for i in range(12):
+            tg.start_soon(worker, i)
+            await anyio.lowlevel.checkpoint()  # start them in order
+    assert time.monotonic() - start >= 11 / 40 * 0.95
+    assert order == list(range(12))  # first come, first served
+
+
+def test_invalid_settings_are_value_errors() -> None:
+    for per_second, burst in ((0.0, None), (-1.0, None), (None, 0.5), (float("nan"), None)):
+        with pytest.raises(ValueError, match=r"per_second|burst"):
+            RateLimiter(per_second, burst)
+
+
+def test_repr_shows_rate_tokens_and_throttles() -> None:
+    text = repr(RateLimiter(per_second=5, burst=2))
+    assert text.startswith("<RateLimiter rate=5/s tokens=2/2")
+    assert "throttles=0" in text
+    assert "unlimited" in repr(RateLimiter())
