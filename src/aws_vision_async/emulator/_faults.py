@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import random
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
 __all__ = ["FaultPlan", "Faults"]
 
-Fault = Literal["throttle", "server_error", "drop", "commit_then_fail"]
+Fault = Literal["throttle", "server_error", "drop", "commit_then_fail", "quota"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,6 +31,11 @@ class Faults:
         drop: Close the connection without a reply, doing no work.
         commit_then_fail: Do the work, then reply with the internal error.
         latency: Seconds to wait before every reply.
+        tps: The operation's quota, in requests a second, enforced as AWS
+            does: a token bucket holding ``tps`` tokens (the burst), refilled
+            at ``tps`` a second, per operation of each service. A request
+            finding it empty is throttled as by ``throttle``, doing no work.
+            ``None`` or 0: no quota.
     """
 
     throttle: float = 0.0
@@ -37,6 +43,7 @@ class Faults:
     drop: float = 0.0
     commit_then_fail: float = 0.0
     latency: float = 0.0
+    tps: float | None = None
 
     def __post_init__(self) -> None:
         probabilities = [self.throttle, self.server_error, self.drop, self.commit_then_fail]
@@ -46,12 +53,15 @@ class Faults:
             raise ValueError("fault probabilities must not add up to more than 1")
         if not 0.0 <= self.latency < math.inf:
             raise ValueError("latency must be a finite number of seconds, not negative")
+        if self.tps is not None and not 0.0 <= self.tps < math.inf:
+            raise ValueError("tps must be a finite number of requests a second, not negative")
 
     @classmethod
     def parse(cls, text: str) -> tuple[str, Faults]:
         """Parse ``"Operation:name=value,..."`` (``*`` for every operation).
 
-        Example: ``"CreateProject:commit_then_fail=0.3,throttle=0.2"``.
+        Example: ``"CreateProject:commit_then_fail=0.3,throttle=0.2"``,
+        ``"DetectCustomLabels:tps=20"``.
 
         Returns:
             The operation name and its faults.
@@ -84,6 +94,8 @@ class FaultPlan:
         self._faults = dict(faults or {})
         self._random = random.Random(seed)  # noqa: S311 - reproducible chaos, not cryptography
         self._lock = threading.Lock()
+        # The quotas' token buckets, per request key: (tokens, last refill).
+        self._buckets: dict[str, tuple[float, float]] = {}
 
     def set(self, operation: str, faults: Faults | None) -> None:
         """Set (or with ``None`` clear) the faults of ``operation``.
@@ -98,11 +110,13 @@ class FaultPlan:
                 self._faults.pop(operation, None)
             else:
                 self._faults[operation] = faults
+            self._buckets.clear()  # a new quota starts with a full bucket
 
     def clear(self) -> None:
         """Remove every fault."""
         with self._lock:
             self._faults.clear()
+            self._buckets.clear()
 
     def reseed(self, seed: int | None) -> None:
         """Restart the random sequence: the same requests then meet the same faults again.
@@ -116,15 +130,20 @@ class FaultPlan:
     def draw(self, *keys: str) -> tuple[Fault | None, float]:
         """Draw the fault (or none) for one request, and the latency to add.
 
+        A request over the operation's ``tps`` quota meets ``"quota"`` (a
+        throttle) and draws no random fault.
+
         Args:
             keys: The names the operation's faults may be set under, most
                 specific first (``"lookoutvision:CreateProject"``, ``"CreateProject"``);
-                ``"*"`` is tried last.
+                ``"*"`` is tried last. The first names the quota's bucket.
         """
         with self._lock:
             faults = next((self._faults[k] for k in (*keys, "*") if k in self._faults), None)
             if faults is None:
                 return None, 0.0
+            if faults.tps and keys and not self._admit(keys[0], faults.tps):
+                return "quota", faults.latency
             roll = self._random.random()
         for name in ("throttle", "server_error", "drop", "commit_then_fail"):
             chance: float = getattr(faults, name)
@@ -132,3 +151,17 @@ class FaultPlan:
                 return name, faults.latency
             roll -= chance
         return None, faults.latency
+
+    def _admit(self, key: str, tps: float) -> bool:
+        # Under the lock. One bucket per request key, so that "*" gives each
+        # operation a quota of its own, as AWS's are.
+        # The bucket holds at least one token, so that a quota below 1 a second still admits.
+        now = time.monotonic()
+        capacity = max(1.0, tps)
+        tokens, last = self._buckets.get(key, (capacity, now))
+        tokens = min(capacity, tokens + (now - last) * tps)
+        if tokens < 1.0:
+            self._buckets[key] = (tokens, now)
+            return False
+        self._buckets[key] = (tokens - 1.0, now)
+        return True

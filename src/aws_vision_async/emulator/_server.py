@@ -161,6 +161,10 @@ class Emulator:
         return web.Response(status=error.status, body=body, headers=headers, content_type="application/json")
 
     def _fault_error(self, service: str, kind: str) -> ApiError:
+        if kind == "quota":  # the operation's tps quota, worded as AWS words it
+            if service == "rekognition":
+                return ApiError("ThrottlingException", 400, "Rate exceeded")
+            return ApiError("ThrottlingException", 429, "Rate exceeded", {"Retry-After": "1"})
         if kind == "throttle":
             if service == "rekognition":
                 return ApiError("ThrottlingException", 400, "Rate exceeded (injected fault)")
@@ -189,7 +193,7 @@ class Emulator:
                 request.transport.abort()
             return web.Response(status=500)
         try:
-            if fault in ("throttle", "server_error"):
+            if fault in ("throttle", "server_error", "quota"):
                 raise self._fault_error(service, fault)
             result = self._run(service, operation, decoded.params)
             if fault == "commit_then_fail":
