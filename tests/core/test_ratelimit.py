@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
 import anyio
@@ -123,3 +124,28 @@ def test_repr_shows_rate_tokens_and_throttles() -> None:
     assert text.startswith("<RateLimiter rate=5/s tokens=2/2")
     assert "throttles=0" in text
     assert "unlimited" in repr(RateLimiter())
+
+
+def test_one_limiter_shared_by_two_event_loops_in_two_threads() -> None:
+    limiter = RateLimiter(per_second=40, adaptive=False)
+    failures: list[BaseException] = []
+
+    async def take(n: int) -> None:
+        for _ in range(n):
+            await limiter.acquire()
+
+    def run(backend: str) -> None:
+        try:
+            anyio.run(take, 6, backend=backend)
+        except BaseException as exc:  # reported to the test's thread
+            failures.append(exc)
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=run, args=(backend,)) for backend in ("asyncio", "trio")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    # Twelve tokens between them at 40 a second: one clock, one bucket.
+    assert time.monotonic() - start >= 11 / 40 * 0.95
