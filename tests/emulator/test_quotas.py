@@ -8,8 +8,9 @@ import warnings
 import anyio
 import pytest
 
-from aws_vision_async import LookoutVisionClient, RekognitionClient, RetryPolicy, set_testing
+from aws_vision_async import LookoutVisionClient, RekognitionClient, RetryPolicy, ThrottlingError, set_testing
 from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, FaultPlan, Faults
+from aws_vision_async.ratelimit import RateLimiter
 
 from ._support import assert_lfv_error, assert_rek_error, lfv_raw, rek_raw, shared_session
 
@@ -133,3 +134,25 @@ async def test_the_sdk_retries_through_the_quota(emu: Emulator, anyio_backend: s
                 tg.start_soon(lfv_call)
     assert sorted(done) == ["lfv"] * 8 + ["rek"] * 8
     assert emu.requests["rekognition:DescribeProjects"] > 8  # some were throttled and retried
+
+
+@pytest.mark.anyio
+async def test_an_adaptive_limiter_learns_the_quota(rek: RekognitionClient, emu: Emulator) -> None:
+    # How the pipeline will use a limiter: a token per attempt, and each reply recorded.
+    emu.faults.set("DescribeProjects", Faults(tps=5))
+    limiter = RateLimiter()
+    outcomes: list[bool] = []
+    with anyio.fail_after(30):
+        for _ in range(20):
+            await limiter.acquire()
+            try:
+                await rek.describe_projects()
+            except ThrottlingError:
+                limiter.record_throttle()
+                outcomes.append(False)
+            else:
+                limiter.record_success()
+                outcomes.append(True)
+    assert limiter.throttles == outcomes.count(False) >= 1
+    assert limiter.rate is not None  # it limits from the first throttle on
+    assert outcomes.count(True) >= 5
