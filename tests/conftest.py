@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from aws_vision_async import LookoutVisionClient, RekognitionClient, RetryPolicy, set_testing
+from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator
 
 from .fakeaws import FakeAws, serve
 
@@ -59,6 +60,15 @@ def client_kwargs(fake: FakeAws, **extra: Any) -> dict[str, Any]:
 @pytest.fixture
 async def rek(fake_aws: FakeAws) -> AsyncIterator[RekognitionClient]:
     async with RekognitionClient(**client_kwargs(fake_aws)) as client:
+        yield client
+
+
+@pytest.fixture
+async def emu_rek(vision_emulator: Emulator, anyio_backend: str) -> AsyncIterator[RekognitionClient]:
+    """A Rekognition client of the session's emulator (clean state, reseeded, default timings)."""
+    async with RekognitionClient(
+        endpoint_url=vision_emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS
+    ) as client:
         yield client
 
 

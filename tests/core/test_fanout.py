@@ -13,7 +13,6 @@ import anyio.lowlevel
 import pytest
 
 from aws_vision_async import RekognitionClient
-from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator
 from aws_vision_async.fanout import Outcome, fan_out
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DescribeCollectionResponse
@@ -24,14 +23,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture(params=["asyncio", "trio"])
 def anyio_backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
-
-
-@pytest.fixture
-async def emu_rek(vision_emulator: Emulator, anyio_backend: str) -> AsyncIterator[RekognitionClient]:
-    async with RekognitionClient(
-        endpoint_url=vision_emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS
-    ) as client:
-        yield client
 
 
 class Tracker:
