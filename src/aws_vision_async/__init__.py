@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import (
     AccessDeniedError,
     AwsVisionError,
+    CallTimeoutError,
     ConflictError,
     ConnectError,
     ConnectionLostError,
@@ -20,6 +21,7 @@ from .errors import (
     NotFoundError,
     PaginationError,
     QuotaExceededError,
+    RateLimitTimeoutError,
     ReadTimeoutError,
     ServiceError,
     ThrottlingError,
@@ -32,7 +34,9 @@ from .retry import RetryPolicy, set_testing
 
 if TYPE_CHECKING:
     from ._core.pagination import AsyncPaginator
+    from .fanout import FanOut, FanOutProgress, Outcome, fan_out
     from .lookoutvision.client import LookoutVisionClient
+    from .ratelimit import RateLimiter
     from .rekognition.client import RekognitionClient
 
 __version__ = "0.1.0"
@@ -41,15 +45,21 @@ __all__ = [
     "AccessDeniedError",
     "AsyncPaginator",
     "AwsVisionError",
+    "CallTimeoutError",
     "ConflictError",
     "ConnectError",
     "ConnectionLostError",
+    "FanOut",
+    "FanOutProgress",
     "InvalidRequestError",
     "LookoutVisionClient",
     "NetworkError",
     "NotFoundError",
+    "Outcome",
     "PaginationError",
     "QuotaExceededError",
+    "RateLimitTimeoutError",
+    "RateLimiter",
     "ReadTimeoutError",
     "RekognitionClient",
     "RetryPolicy",
@@ -60,11 +70,17 @@ __all__ = [
     "WaiterFailedError",
     "WaiterTimeoutError",
     "__version__",
+    "fan_out",
     "set_testing",
 ]
 
 _LAZY = {
     "AsyncPaginator": "._core.pagination",
+    "FanOut": ".fanout",
+    "FanOutProgress": ".fanout",
+    "Outcome": ".fanout",
+    "RateLimiter": ".ratelimit",
+    "fan_out": ".fanout",
     "LookoutVisionClient": ".lookoutvision.client",
     "RekognitionClient": ".rekognition.client",
 }

@@ -21,6 +21,8 @@ category base here, so that a kind of failure can be caught across services::
     │   ├── ReadTimeoutError             sent, but no reply in time
     │   └── ConnectionLostError          the connection dropped after sending
     ├── PaginationError                  the service repeated a pagination token
+    ├── RateLimitTimeoutError            no rate-limit token within max_wait: nothing sent
+    ├── CallTimeoutError                 the call's timeout passed (also a TimeoutError)
     └── WaiterError                      a waiter did not reach its success state
         ├── WaiterFailedError            a failure state was reached (training failed, ...)
         └── WaiterTimeoutError           max_wait passed first
@@ -36,6 +38,7 @@ from typing import Any, ClassVar
 __all__ = [
     "AccessDeniedError",
     "AwsVisionError",
+    "CallTimeoutError",
     "ConflictError",
     "ConnectError",
     "ConnectionLostError",
@@ -44,6 +47,7 @@ __all__ = [
     "NotFoundError",
     "PaginationError",
     "QuotaExceededError",
+    "RateLimitTimeoutError",
     "ReadTimeoutError",
     "ServiceError",
     "ThrottlingError",
@@ -204,6 +208,50 @@ class ConnectionLostError(NetworkError):
 
 class PaginationError(AwsVisionError):
     """The service returned a pagination token it had returned before, which would loop."""
+
+
+class RateLimitTimeoutError(AwsVisionError):
+    """No rate-limit token would be free within ``max_wait`` seconds, so the SDK gave up at once.
+
+    Nothing was sent and no token was taken: see ``aws_vision_async.RateLimiter``.
+
+    Attributes:
+        wait: The seconds the token would have taken.
+        max_wait: The most the caller was ready to wait.
+    """
+
+    def __init__(self, wait: float, max_wait: float) -> None:
+        super().__init__(f"a rate limit token needs {wait:.3f}s, more than max_wait={max_wait:.3f}s")
+        self.wait = wait
+        self.max_wait = max_wait
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.wait, self.max_wait))
+
+
+class CallTimeoutError(AwsVisionError, TimeoutError):
+    """A call took longer than its ``timeout`` (retries, backoff and rate-limit waits included).
+
+    It is also a ``TimeoutError``. A request in flight when the time ran out
+    was abandoned: the service may have acted on it, as after a
+    ``ReadTimeoutError``.
+
+    Attributes:
+        timeout: The seconds the call was allowed.
+        operation_name: The API operation, as AWS names it.
+    """
+
+    def __init__(self, timeout: float, *, operation_name: str = "") -> None:
+        super().__init__(f"{operation_name or 'the call'} did not complete within timeout={timeout:g}s")
+        self.timeout = timeout
+        self.operation_name = operation_name
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_call_timeout, (type(self), self.timeout, self.operation_name))
+
+
+def _rebuild_call_timeout(cls: type[CallTimeoutError], timeout: float, operation_name: str) -> CallTimeoutError:
+    return cls(timeout, operation_name=operation_name)
 
 
 class WaiterError(AwsVisionError):

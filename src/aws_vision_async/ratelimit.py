@@ -4,7 +4,7 @@ One ``RateLimiter`` may be shared by many clients and tasks::
 
     limiter = RateLimiter(per_second=20)  # never more than 20 requests a second
     waited = await limiter.acquire()  # before each request (each attempt)
-    limiter.record_success()  # or record_throttle() on a ThrottlingError
+    limiter.record_success()  # or record_throttle(sent_at=...) on a ThrottlingError
 
 With ``adaptive=True`` (the default) it also adapts as botocore's ``adaptive``
 retry mode does (``botocore/retries/adaptive.py``, ``bucket.py``,
@@ -28,7 +28,7 @@ from typing import Final
 import anyio
 import anyio.lowlevel
 
-from .errors import AwsVisionError
+from .errors import RateLimitTimeoutError
 
 __all__ = ["RateLimitTimeoutError", "RateLimiter"]
 
@@ -40,22 +40,9 @@ _MIN_RATE: Final = 0.5
 _MAX_RATE_ADJUST_SCALE: Final = 2.0
 _SMOOTHING: Final = 0.8
 _TIME_BUCKET_RANGE: Final = 0.5
-
-
-class RateLimitTimeoutError(AwsVisionError):
-    """No token would be free within ``max_wait`` seconds, so ``RateLimiter.acquire`` gave up at once.
-
-    Nothing was sent and no token was taken.
-
-    Attributes:
-        wait: The seconds the token would have taken.
-        max_wait: The most the caller was ready to wait.
-    """
-
-    def __init__(self, wait: float, max_wait: float) -> None:
-        super().__init__(f"a rate limit token needs {wait:.3f}s, more than max_wait={max_wait:.3f}s")
-        self.wait = wait
-        self.max_wait = max_wait
+# A waiter looks again at least this often, so that a rate that grew shortens its wait.
+_RECHECK: Final = 1.0
+_EPSILON: Final = 1e-9
 
 
 class RateLimiter:
@@ -63,9 +50,11 @@ class RateLimiter:
 
     Waiting is first come, first served: each ``acquire`` reserves the next
     token at once (the bucket may go into debt) and sleeps until its token is
-    due, so waiters never poll and leave in the order they came. A waiter
-    cancelled while sleeping gives its token back. A rate change applies to
-    tokens reserved after it.
+    due, so waiters leave in the order they came. A rate change applies to the
+    tokens of waiters too: after a cut they wait longer (otherwise the replies
+    to requests already queued at the old rate would cut the rate again and
+    again), and a waiter looks at the rate again at least once a second. A
+    waiter cancelled while sleeping gives its token back.
 
     Time is ``time.monotonic()``, not the event loop's clock, and the
     bookkeeping is guarded by a ``threading.Lock`` held only between awaits:
@@ -98,11 +87,14 @@ class RateLimiter:
         self._capacity = burst or 1.0
         self._tokens = self._capacity  # starts full, as the services' buckets do
         self._last_refill = now
+        self._filled = 0.0  # tokens added since the start, capped or not
         self._throttles = 0
         # CUBIC state (throttling.py): the rate at the last throttle, and when.
         self._w_max = 0.0
         self._k = 0.0
         self._last_throttle = now
+        # When the rate was last cut (None: never), to cut once per round of replies.
+        self._cut_at: float | None = None
         # The measured sending rate (adaptive.py's RateClocker).
         self._measured = 0.0
         self._count = 0
@@ -157,27 +149,42 @@ class RateLimiter:
         """
         with self._lock:
             now = time.monotonic()
-            self._record_send(now)
             if self._rate is None:
-                wait = 0.0
+                wait = target = 0.0
             else:
                 self._refill(now)
-                wait = max(0.0, (1.0 - self._tokens) / self._rate)
+                need = max(0.0, 1.0 - self._tokens)
+                wait = need / self._rate
                 if max_wait is not None and wait > max_wait:
                     raise RateLimitTimeoutError(wait, max_wait)
                 self._tokens -= 1.0  # reserved now: later callers queue behind
+                target = self._filled + need
+            if wait <= 0.0:
+                self._record_send(now)
         if wait <= 0.0:
             await anyio.lowlevel.checkpoint()  # a cancellation point, as any await should be
             return 0.0
+        started = now
         try:
-            await anyio.sleep(wait)
+            while True:
+                await anyio.sleep(min(wait, _RECHECK))
+                with self._lock:
+                    now = time.monotonic()
+                    self._refill(now)
+                    # The rate may have changed while this waiter slept: its token is
+                    # due when the bucket has filled up to its place in the queue.
+                    missing = target - self._filled
+                    if missing <= _EPSILON or self._rate is None:
+                        # Measured when granted: the rate of sending, not of asking.
+                        self._record_send(now)
+                        return now - started
+                    wait = missing / self._rate
         except BaseException:
             # Cancelled (or interrupted) before its turn: the token goes back.
             with self._lock:
                 self._refill(time.monotonic())
                 self._tokens = min(self._capacity, self._tokens + 1.0)
             raise
-        return wait
 
     def record_success(self) -> None:
         """Record a reply that was not a throttle: an adaptive limiter grows its rate back."""
@@ -190,13 +197,24 @@ class RateLimiter:
             cubic = _SCALE_CONSTANT * (now - self._last_throttle - self._k) ** 3 + self._w_max
             self._set_rate(now, cubic)
 
-    def record_throttle(self) -> None:
-        """Record a throttling reply: an adaptive limiter cuts its rate to 0.7 of the rate measured."""
+    def record_throttle(self, *, sent_at: float | None = None) -> None:
+        """Record a throttling reply: an adaptive limiter cuts its rate to 0.7 of the rate measured.
+
+        Args:
+            sent_at: When the throttled request was sent (``time.monotonic()``).
+                A request sent before the last cut was sent at the old rate: its
+                throttle is counted but cuts nothing more, so that the many
+                replies in flight when a quota is reached cut the rate once, not
+                once each (which would take it to the minimum).
+        """
         with self._lock:
             self._throttles += 1
             if not self._adaptive:
                 return
+            if sent_at is not None and self._cut_at is not None and sent_at < self._cut_at:
+                return
             now = time.monotonic()
+            self._cut_at = now
             measured = self._measured_now(now)
             rate_to_use = measured if self._rate is None else min(measured, self._rate)
             self._w_max = rate_to_use
@@ -208,7 +226,11 @@ class RateLimiter:
 
     def _refill(self, now: float) -> None:
         if self._rate is not None:
-            self._tokens = min(self._capacity, self._tokens + (now - self._last_refill) * self._rate)
+            added = (now - self._last_refill) * self._rate
+            self._tokens = min(self._capacity, self._tokens + added)
+            # A clock in tokens: the bucket is never full while anyone waits, so
+            # waiters can compare their place in the queue with it.
+            self._filled += added
         self._last_refill = now
 
     def _set_rate(self, now: float, rate: float) -> None:

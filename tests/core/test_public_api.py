@@ -19,15 +19,21 @@ EXPECTED_ALL = [
     "AccessDeniedError",
     "AsyncPaginator",
     "AwsVisionError",
+    "CallTimeoutError",
     "ConflictError",
     "ConnectError",
     "ConnectionLostError",
+    "FanOut",
+    "FanOutProgress",
     "InvalidRequestError",
     "LookoutVisionClient",
     "NetworkError",
     "NotFoundError",
+    "Outcome",
     "PaginationError",
     "QuotaExceededError",
+    "RateLimitTimeoutError",
+    "RateLimiter",
     "ReadTimeoutError",
     "RekognitionClient",
     "RetryPolicy",
@@ -38,6 +44,7 @@ EXPECTED_ALL = [
     "WaiterFailedError",
     "WaiterTimeoutError",
     "__version__",
+    "fan_out",
     "set_testing",
 ]
 
@@ -68,6 +75,7 @@ class TestNames:
         assert getattr(aws_vision_async, name) is not None
 
     def test_lazy_names_are_the_real_objects(self) -> None:
+        from aws_vision_async import fanout, ratelimit
         from aws_vision_async._core.pagination import AsyncPaginator
         from aws_vision_async.lookoutvision.client import LookoutVisionClient
         from aws_vision_async.rekognition.client import RekognitionClient
@@ -75,6 +83,12 @@ class TestNames:
         assert aws_vision_async.RekognitionClient is RekognitionClient
         assert aws_vision_async.LookoutVisionClient is LookoutVisionClient
         assert aws_vision_async.AsyncPaginator is AsyncPaginator
+        assert aws_vision_async.RateLimiter is ratelimit.RateLimiter
+        assert aws_vision_async.RateLimitTimeoutError is ratelimit.RateLimitTimeoutError
+        assert aws_vision_async.fan_out is fanout.fan_out
+        assert aws_vision_async.Outcome is fanout.Outcome
+        assert aws_vision_async.FanOutProgress is fanout.FanOutProgress
+        assert aws_vision_async.FanOut is fanout.FanOut
 
     def test_errors_are_those_of_the_errors_module(self) -> None:
         for name in errors_mod.__all__:

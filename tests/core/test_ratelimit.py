@@ -65,6 +65,30 @@ async def test_adaptive_decrease_on_throttle_and_growth_on_success() -> None:
     assert grown <= 100  # never above per_second
 
 
+async def test_replies_to_requests_sent_before_a_cut_cut_no_more() -> None:
+    limiter = RateLimiter(per_second=100, burst=100)
+    for _ in range(50):
+        await limiter.acquire()
+    sent = time.monotonic()
+    limiter.record_throttle(sent_at=sent)
+    once = limiter.rate
+    assert once is not None
+    # Forty more throttles of requests sent at the old rate: counted, no further cut.
+    for _ in range(40):
+        limiter.record_throttle(sent_at=sent)
+    assert limiter.throttles == 41
+    assert limiter.rate == once
+    # A request sent after the cut and throttled too: the new rate is still too high, cut again.
+    await anyio.sleep(0.01)
+    limiter.record_throttle(sent_at=time.monotonic())
+    twice = limiter.rate
+    assert twice is not None
+    assert twice < once
+    # Without sent_at every throttle cuts (the caller does not know when it sent).
+    limiter.record_throttle()
+    assert (limiter.rate or 0) < twice
+
+
 async def test_non_adaptive_counts_throttles_but_keeps_its_rate() -> None:
     limiter = RateLimiter(per_second=10, adaptive=False)
     limiter.record_throttle()

@@ -701,6 +701,7 @@ def render_operations(svc: Service, ops: list[Op]) -> str:
         f"    base_error=_errors.{cfg.base_error},",
         f"    server_error=_errors.{SERVER_ERROR},",
         "    errors=_errors.ERRORS,",
+        f"    operations=frozenset({_set(sorted(op.name for op in ops))}),",
     ]
     if cfg.data_path:
         lines.append(f"    data_path=str(Path(__file__).resolve().parent / {cfg.data_path!r}),")

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import copy
+import enum
+import math
 import sys
 import warnings
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AsyncExitStack
-from types import TracebackType
-from typing import Any, ClassVar, Literal, TypeVar
+from types import MappingProxyType, TracebackType
+from typing import Any, ClassVar, Final, Literal, TypeAlias, TypeVar, cast
 
+import anyio
 from aiobotocore.config import AioConfig
 from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
 from pydantic import BaseModel
 
 from .. import __version__
+from ..errors import CallTimeoutError
+from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
 from . import pipeline, redact, transport, waiter
 from .budget import RetryBudget
@@ -25,7 +31,7 @@ from .scope import Attempt
 from .tokens import new_client_token
 from .waiter import WaiterSpec
 
-__all__ = ["USER_AGENT", "BaseClient", "drop_none"]
+__all__ = ["UNSET", "USER_AGENT", "BaseClient", "RateLimiters", "Unset", "drop_none"]
 
 #: Added to botocore's user agent, as libraries built on botocore do.
 USER_AGENT = f"aws-vision-async/{__version__}"
@@ -36,6 +42,25 @@ ItemT = TypeVar("ItemT")
 # A TypeVar rather than typing.Self: jedi (IPython, Jupyter, several editors) resolves
 # Self to this base class, so `async with RekognitionClient() as rek: rek.` completed nothing.
 ClientT = TypeVar("ClientT", bound="BaseClient")
+
+
+#: What ``rate_limiter=`` takes: one limiter for every operation, or one per
+#: operation name as AWS spells it (``"DetectCustomLabels"``).
+RateLimiters: TypeAlias = "RateLimiter | Mapping[str, RateLimiter]"
+
+
+class Unset(enum.Enum):
+    """The type of :data:`UNSET`: an option of ``with_options`` that was not given."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+#: Marks an option of ``with_options`` as not given (``None`` is a value there:
+#: "no timeout", "no rate limiter").
+UNSET: Final = Unset.UNSET
 
 
 def drop_none(**params: Any) -> dict[str, Any]:
@@ -70,6 +95,9 @@ class BaseClient:
         aws_session_token: str | None = None,
         profile_name: str | None = None,
         retry_policy: RetryPolicy | None = None,
+        timeout: float | None = None,
+        rate_limiter: RateLimiters | None = None,
+        rate_limit_max_wait: float | None = None,
         config: AioConfig | None = None,
         session: AioSession | None = None,
         client: Any = None,
@@ -89,6 +117,19 @@ class BaseClient:
             aws_session_token: A session token; never logged or shown.
             profile_name: A profile of the AWS config files.
             retry_policy: How failed requests are retried.
+            timeout: The most seconds one call may take, its retries, backoff
+                and rate-limit waits included (for a paginator, each page; for
+                a waiter, each poll); past it the call raises
+                ``CallTimeoutError``. ``None``: no limit.
+            rate_limiter: A ``RateLimiter`` that every request (every attempt)
+                of this client draws a token from, or a mapping from operation
+                names as AWS spells them (``"DetectCustomLabels"``) to limiters,
+                for those operations only. A limiter may be shared by many
+                clients and tasks, to keep a whole process within a quota.
+            rate_limit_max_wait: The most seconds a request waits for a
+                rate-limit token; when it would wait longer, the call raises
+                ``RateLimitTimeoutError`` at once, sending nothing. ``None``:
+                wait as long as needed.
             config: botocore settings (timeouts, pool size, proxies). Its
                 retry settings are overridden: the SDK does the retrying.
             session: An aiobotocore session to create the client from.
@@ -112,6 +153,12 @@ class BaseClient:
         self._session_token = _Secret(aws_session_token)
         self._profile_name = profile_name
         self._retry_policy = retry_policy or RetryPolicy()
+        self._timeout = _check_timeout("timeout", timeout)
+        self._rate_limiter = self._check_rate_limiter(rate_limiter)
+        self._rate_limit_max_wait = _check_timeout("rate_limit_max_wait", rate_limit_max_wait)
+        # A view made by with_options sends through this client's connection.
+        self._root: BaseClient | None = None
+        self._opened_root = False
         self._config = config
         self._session = session
         self._given_client = client
@@ -135,13 +182,104 @@ class BaseClient:
             parts.append(f"endpoint_url={self._endpoint_url!r}")
         if self._profile_name:
             parts.append(f"profile_name={self._profile_name!r}")
-        parts.append("open" if self._client is not None else "closed")
+        if self._timeout is not None:
+            parts.append(f"timeout={self._timeout!r}")
+        if self._root is not None:
+            parts.append("view")
+        parts.append("open" if self._home._client is not None else "closed")
         return f"<{type(self).__name__} {' '.join(parts)}>"
+
+    @property
+    def _home(self) -> BaseClient:
+        # The client that owns the connection: this one, or the one a view came from.
+        return self._root or self
 
     @property
     def retry_policy(self) -> RetryPolicy:
         """The retry policy of this client."""
         return self._retry_policy
+
+    @property
+    def timeout(self) -> float | None:
+        """The most seconds one call may take, or ``None``."""
+        return self._timeout
+
+    @property
+    def rate_limiter(self) -> RateLimiters | None:
+        """The rate limiter (or the mapping of them) requests draw tokens from, or ``None``."""
+        return self._rate_limiter
+
+    def with_options(
+        self: ClientT,
+        *,
+        retry_policy: RetryPolicy | Unset = UNSET,
+        timeout: float | Unset | None = UNSET,
+        rate_limiter: RateLimiters | Unset | None = UNSET,
+        rate_limit_max_wait: float | Unset | None = UNSET,
+    ) -> ClientT:
+        """Return a client that shares this one's connection pool, with other settings.
+
+        Only the options given change; this client is not affected. The new
+        client is a view: it sends through this client's connection, so it
+        works while this client is open, and closing it does not close the
+        pool. Entering it (``async with``) opens this client if it is not
+        open yet, and then closes it on exit::
+
+            async with rek.with_options(timeout=5, retry_policy=RetryPolicy(max_attempts=1)) as fast:
+                await fast.describe_projects()
+            await rek.with_options(rate_limiter=limiter).detect_custom_labels(...)
+
+        Args:
+            retry_policy: How failed requests are retried.
+            timeout: The most seconds one call may take, retries included;
+                ``None`` for no limit.
+            rate_limiter: A limiter, or a mapping from operation names to
+                limiters; ``None`` for none.
+            rate_limit_max_wait: The most seconds to wait for a rate-limit
+                token; ``None`` to wait as long as needed.
+
+        Returns:
+            A client of the same type with the given options.
+        """
+        view = copy.copy(self)
+        view._root = self._home
+        view._stack = None
+        view._finalizer = None
+        view._opened_root = False
+        if not isinstance(retry_policy, Unset):
+            view._retry_policy = retry_policy
+        if not isinstance(timeout, Unset):
+            view._timeout = _check_timeout("timeout", timeout)
+        if not isinstance(rate_limiter, Unset):
+            view._rate_limiter = view._check_rate_limiter(rate_limiter)
+        if not isinstance(rate_limit_max_wait, Unset):
+            view._rate_limit_max_wait = _check_timeout("rate_limit_max_wait", rate_limit_max_wait)
+        return view
+
+    def _check_rate_limiter(self, value: object) -> RateLimiters | None:
+        # Checked at run time too: a wrong value would otherwise fail at the first call.
+        if value is None or isinstance(value, RateLimiter):
+            return value
+        if not isinstance(value, Mapping):
+            raise TypeError(f"rate_limiter must be a RateLimiter or a mapping of them, not {type(value).__name__}")
+        known = self._service.operations
+        limiters: dict[str, RateLimiter] = {}
+        for name, limiter in cast("Mapping[object, object]", value).items():
+            if name not in known:
+                loose = {op.lower(): op for op in known}.get(str(name).replace("_", "").lower())
+                hint = f" (did you mean {loose!r}?)" if loose else ""
+                raise ValueError(f"rate_limiter names {name!r}, not a {self._service.service_name} operation{hint}")
+            if not isinstance(limiter, RateLimiter):
+                raise TypeError(f"rate_limiter[{name!r}] must be a RateLimiter, not {type(limiter).__name__}")
+            limiters[str(name)] = limiter
+        # A copy: a caller changing its dict later does not reach the client's limits.
+        return MappingProxyType(limiters)
+
+    def _limiter_for(self, operation_name: str) -> RateLimiter | None:
+        limiter = self._rate_limiter
+        if limiter is None or isinstance(limiter, RateLimiter):
+            return limiter
+        return limiter.get(operation_name)
 
     @property
     def aiobotocore_client(self) -> Any:
@@ -150,15 +288,22 @@ class BaseClient:
         Raises:
             RuntimeError: The client is not open.
         """
-        if self._client is None:
+        client = self._home._client
+        if client is None:
             raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
-        return self._client
+        return client
 
     def _adopt(self, client: Any) -> None:
         transport.install(client)
         self._client = client
 
     async def __aenter__(self: ClientT) -> ClientT:
+        root = self._root
+        if root is not None:
+            if root._client is None:
+                await root.__aenter__()
+                self._opened_root = True
+            return self
         if self._client is not None:
             if self._given_client is None:
                 raise RuntimeError(f"{type(self).__name__} is open already")
@@ -214,7 +359,15 @@ class BaseClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool; a client handed in by the caller is left open."""
+        """Close the connection pool; a client handed in by the caller is left open.
+
+        A view made by ``with_options`` closes the pool only if entering it opened it.
+        """
+        if self._root is not None:
+            opened, self._opened_root = self._opened_root, False
+            if opened:
+                await self._root.close()
+            return
         stack, self._stack = self._stack, None
         if self._given_client is None:
             self._client = None
@@ -290,19 +443,40 @@ class BaseClient:
         )
 
     async def _send(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> RespT:
-        if self._client is None:
+        home = self._home
+        if home._client is None:
             raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
         policy = self._retry_policy
 
         async def attempt(which: Attempt) -> RespT:
-            client = self._client
+            client = home._client
             if client is None:
                 raise RuntimeError(f"{type(self).__name__} was closed during the call")
-            return await transport.send(client, self._service, op, params, attempt=which, scrub=self._protection.scrub)
+            return await transport.send(client, self._service, op, params, attempt=which, scrub=home._protection.scrub)
 
-        return await pipeline.run(
-            self._service, op, attempt, policy=policy, budget=self._budget if policy.use_budget else None
+        call = pipeline.run(
+            self._service,
+            op,
+            attempt,
+            policy=policy,
+            budget=home._budget if policy.use_budget else None,
+            limiter=self._limiter_for(op.name),
+            max_wait=self._rate_limit_max_wait,
         )
+        timeout = self._timeout
+        if timeout is None:
+            return await call
+        with anyio.move_on_after(timeout):
+            return await call
+        raise CallTimeoutError(timeout, operation_name=op.name)
+
+
+def _check_timeout(name: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive number of seconds or None, not {value!r}")
+    return float(value)
 
 
 def _add_data_path(session: Any, path: str) -> None:

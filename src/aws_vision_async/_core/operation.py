@@ -67,6 +67,7 @@ class ServiceSpec:
         server_error: The service's ``TransientError`` for a 5xx reply that
             carries no error code (from a proxy or load balancer, say).
         errors: Every documented error code, mapped to its class.
+        operations: Every operation's name, as AWS spells it.
         data_path: A folder to add to botocore's loader, for models botocore no
             longer ships.
         deprecation: A message for a ``DeprecationWarning`` on client creation.
@@ -76,5 +77,6 @@ class ServiceSpec:
     base_error: type[ServiceError]
     server_error: type[ServiceError]
     errors: Mapping[str, type[ServiceError]]
+    operations: frozenset[str] = frozenset()
     data_path: str | None = None
     deprecation: str | None = None

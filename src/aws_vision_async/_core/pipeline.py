@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
@@ -23,6 +24,7 @@ import tenacity
 from tenacity import AsyncRetrying, RetryCallState, stop_never
 
 from ..errors import AwsVisionError, NetworkError, ReadTimeoutError, ServiceError, ThrottlingError
+from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
 from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
 from .operation import OperationSpec, ServiceSpec
@@ -64,6 +66,8 @@ async def run(
     *,
     policy: RetryPolicy,
     budget: RetryBudget | None,
+    limiter: RateLimiter | None = None,
+    max_wait: float | None = None,
 ) -> T:
     """Make one logical call: attempts through ``send`` until one succeeds or no retry is due.
 
@@ -73,9 +77,14 @@ async def run(
         send: Makes one attempt.
         policy: How many attempts, and the waits between them.
         budget: The client's retry budget, or ``None`` when the policy does not use one.
+        limiter: Gives a token to every attempt and learns from its reply.
+        max_wait: The most seconds an attempt waits for its token.
 
     Returns:
         What the successful attempt returned.
+
+    Raises:
+        RateLimitTimeoutError: An attempt's token would take longer than ``max_wait``.
     """
     invocation_id = str(uuid.uuid4())
     attempts = 0
@@ -84,7 +93,23 @@ async def run(
     async def attempt() -> T:
         nonlocal attempts
         attempts += 1
-        return await send(Attempt(invocation_id, attempts, policy.max_attempts))
+        which = Attempt(invocation_id, attempts, policy.max_attempts)
+        if limiter is None:
+            return await send(which)
+        # A token per attempt: a retry is one more request against the quota.
+        await limiter.acquire(max_wait=max_wait)
+        sent_at = time.monotonic()
+        try:
+            result = await send(which)
+        except ThrottlingError:
+            limiter.record_throttle(sent_at=sent_at)
+            raise
+        except ServiceError:
+            # Any other reply says the rate was accepted, as botocore's adaptive mode counts it.
+            limiter.record_success()
+            raise
+        limiter.record_success()
+        return result
 
     def should_retry(state: RetryCallState) -> bool:
         nonlocal last_cost
