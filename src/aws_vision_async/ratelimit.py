@@ -221,6 +221,13 @@ class RateLimiter:
             self._k = (self._w_max * (1.0 - _BETA) / _SCALE_CONSTANT) ** (1.0 / 3.0)
             self._last_throttle = now
             self._set_rate(now, rate_to_use * _BETA)
+            # The service's bucket is empty now: the next request waits a whole
+            # interval of the new rate, however soon a queued token was due.
+            if self._tokens >= 0.0:
+                self._tokens = 0.0  # nobody waits
+            else:
+                self._tokens -= 1.0  # every waiter one token later
+                self._filled -= 1.0
 
     # -- bookkeeping, under the lock -------------------------------------------------------------
 

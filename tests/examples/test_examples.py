@@ -87,3 +87,19 @@ def test_custom_labels_lifecycle_leaves_nothing_running() -> None:
     labels = [line.strip().split(":")[0] for line in out.splitlines() if line.startswith("  ")]
     assert sorted(labels) == ["dent", "ok"]
     assert "left running: []" in out
+
+
+def test_within_quota_loses_nothing_and_stays_near_the_quota() -> None:
+    out = run("within_quota.py")
+    lines = out.strip().splitlines()
+    assert "300 succeeded, 0 failed, 0 in flight" in lines
+    summary = next(line for line in lines if line.startswith("300 images in "))
+    assert summary.endswith(", 0 failed")
+    labels = next(line for line in lines if line.startswith("top labels: "))
+    assert "'dent'" in labels
+    assert "'ok'" in labels
+    throttled = next(line for line in lines if "requests throttled" in line)
+    count, total = (int(word) for word in throttled.split()[:3:2])
+    assert total == 300 + count
+    # The first burst (32 at once, 20 admitted) and a few more while the limiter learns.
+    assert count <= 60, throttled
