@@ -33,7 +33,7 @@ from .errors import (
 from .retry import RetryPolicy, set_testing
 
 if TYPE_CHECKING:
-    from ._core.pagination import AsyncPaginator
+    from ._core.pagination import AsyncPaginator, Prefetch
     from .fanout import FanOut, FanOutProgress, Outcome, fan_out
     from .lookoutvision.client import LookoutVisionClient
     from .ratelimit import RateLimiter
@@ -57,6 +57,7 @@ __all__ = [
     "NotFoundError",
     "Outcome",
     "PaginationError",
+    "Prefetch",
     "QuotaExceededError",
     "RateLimitTimeoutError",
     "RateLimiter",
@@ -79,6 +80,7 @@ _LAZY = {
     "FanOut": ".fanout",
     "FanOutProgress": ".fanout",
     "Outcome": ".fanout",
+    "Prefetch": "._core.pagination",
     "RateLimiter": ".ratelimit",
     "fan_out": ".fanout",
     "LookoutVisionClient": ".lookoutvision.client",

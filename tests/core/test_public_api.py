@@ -31,6 +31,7 @@ EXPECTED_ALL = [
     "NotFoundError",
     "Outcome",
     "PaginationError",
+    "Prefetch",
     "QuotaExceededError",
     "RateLimitTimeoutError",
     "RateLimiter",
@@ -76,6 +77,7 @@ class TestNames:
 
     def test_lazy_names_are_the_real_objects(self) -> None:
         from aws_vision_async import fanout, ratelimit
+        from aws_vision_async._core import pagination
         from aws_vision_async._core.pagination import AsyncPaginator
         from aws_vision_async.lookoutvision.client import LookoutVisionClient
         from aws_vision_async.rekognition.client import RekognitionClient
@@ -89,6 +91,7 @@ class TestNames:
         assert aws_vision_async.Outcome is fanout.Outcome
         assert aws_vision_async.FanOutProgress is fanout.FanOutProgress
         assert aws_vision_async.FanOut is fanout.FanOut
+        assert aws_vision_async.Prefetch is pagination.Prefetch
 
     def test_errors_are_those_of_the_errors_module(self) -> None:
         for name in errors_mod.__all__:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing_extensions import assert_type
 
-from aws_vision_async import AsyncPaginator, RekognitionClient
-from aws_vision_async._core.pagination import Prefetch
+from aws_vision_async import AsyncPaginator, Prefetch, RekognitionClient
 from aws_vision_async.rekognition.models import (
     DescribeProjectsResponse,
     ListDatasetEntriesResponse,
