@@ -1,0 +1,97 @@
+"""The sessions the SDK makes, sharing one botocore data loader per process.
+
+botocore's ``Loader`` reads the service model, the endpoint ruleset and the
+partitions from JSON files and memoizes them, per loader; every new session has
+its own, so each client opened without ``session=`` read them again (about
+45 ms). The SDK's sessions share one loader instead: the second client of a
+process opens in a few milliseconds. A loader holds data files only, never
+credentials or profile settings, which stay in each session.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from typing import Any, cast
+
+import botocore
+from aiobotocore.session import AioSession
+from botocore.loaders import create_loader  # pyright: ignore[reportUnknownVariableType]
+
+__all__ = ["add_data_path", "new_session", "shared_loader"]
+
+_lock = threading.Lock()
+#: One loader per (AWS data path setting, folder the SDK adds).
+_loaders: dict[tuple[str | None, str | None], Any] = {}
+
+
+def shared_loader(data_path: str | None = None, extra_path: str | None = None) -> Any:
+    """The process-wide loader for botocore's ``data_path`` setting, with ``extra_path`` searched first.
+
+    Args:
+        data_path: The ``AWS_DATA_PATH`` setting of the session (``os.pathsep``-separated).
+        extra_path: A folder of service models the package ships (Lookout for Vision).
+    """
+    key = (data_path, extra_path)
+    loader = _loaders.get(key)
+    if loader is None:
+        with _lock:
+            loader = _loaders.get(key)
+            if loader is None:
+                loader = create_loader(data_path)
+                if extra_path is not None:
+                    add_data_path(loader, extra_path)
+                _loaders[key] = loader
+    return loader
+
+
+def new_session(profile: str | None, extra_path: str | None) -> AioSession:
+    """A new session for ``profile`` whose data loader is the shared one.
+
+    Everything but the loader and the builtin event handlers (credentials,
+    config files, components) is the session's own, as in any new ``AioSession``.
+    The handlers, the same module-level functions in every session, are copied
+    from a pristine session rather than registered one by one (which takes
+    most of the time of ``AioSession()``).
+    """
+    # botocore is untyped: keep what comes from it as Any, here only.
+    session: Any = _session(profile)
+    components: Any = session._components
+    # Lazy, like botocore's own: the data path setting is read on first use.
+    components.lazy_register_component(
+        "data_loader", lambda: shared_loader(session.get_config_variable("data_path"), extra_path)
+    )
+    return cast("AioSession", session)
+
+
+#: The builtin handlers of a new session, registered once, copied for each session.
+_prototype: Any = None
+
+
+def _session(profile: str | None) -> Any:
+    global _prototype  # noqa: PLW0603 - made once per process
+    initializers: list[Any] = getattr(botocore, "_INITIALIZERS", [None])
+    if initializers:
+        # Something hooks every new session: let it see a session made the usual way.
+        return AioSession(profile=profile)
+    if _prototype is None:
+        with _lock:
+            if _prototype is None:
+                # Never used but for its handlers, copied as botocore copies a
+                # session's handlers for each client.
+                pristine: Any = AioSession()
+                _prototype = pristine._original_handler
+    return AioSession(profile=profile, event_hooks=copy.copy(_prototype), include_builtin_handlers=False)
+
+
+def add_data_path(loader: Any, path: str) -> None:
+    """Search ``path`` first in ``loader`` (Lookout for Vision's model is no longer in botocore)."""
+    paths: list[str] = loader.search_paths
+    if path in paths:
+        return
+    paths.insert(0, path)
+    # The loader memoizes what it found on the old paths (a session shared with
+    # a client opened before may have listed the services already): forget it.
+    cache = getattr(loader, "_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
