@@ -62,7 +62,12 @@ class SendCounter:
 
     def __init__(self, client: RekognitionClient) -> None:
         self.count = 0
-        client.aiobotocore_client.meta.events.register("before-send.rekognition", self._on_send)
+        # Wraps the HTTP session itself: both request paths (direct and botocore's) send through it.
+        session = client.aiobotocore_client._endpoint.http_session
+        send = session.send
 
-    def _on_send(self, **_: Any) -> None:
-        self.count += 1
+        async def counted(request: Any) -> Any:
+            self.count += 1
+            return await send(request)
+
+        session.send = counted

@@ -228,17 +228,21 @@ class TestSessionHandedIn:
             seen.append(kwargs["request"].url)
 
         session.register("before-send.rekognition", on_send)
-        client = RekognitionClient(
-            session=session,
-            region_name="us-east-1",
-            endpoint_url=fake_aws.url,
-            retry_policy=RetryPolicy(max_attempts=1),
-        )
-        async with client:
-            await client.describe_collection(collection_id="c")
+        for direct in (True, False):
+            client = RekognitionClient(
+                session=session,
+                region_name="us-east-1",
+                endpoint_url=fake_aws.url,
+                retry_policy=RetryPolicy(max_attempts=1),
+                direct=direct,
+            )
+            async with client:
+                await client.describe_collection(collection_id="c")
+        # botocore's per-call events fire on botocore's path only (direct=False).
         assert len(seen) == 1
-        (request,) = fake_aws.requests
-        assert "Credential=AKIDFROMTHESESSION/" in request.headers["Authorization"]
+        for request in fake_aws.requests:
+            assert "Credential=AKIDFROMTHESESSION/" in request.headers["Authorization"]
+        assert len(fake_aws.requests) == 2
 
     async def test_reentering_with_a_session_reuses_it(self, fake_aws: FakeAws) -> None:
         fake_aws.always("DescribeCollection", ok(COLLECTION_BODY))

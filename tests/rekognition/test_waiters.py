@@ -242,7 +242,7 @@ async def test_every_waiter_times_out_with_its_last_response(
     operation, pending = PENDING[waiter]
     fake_aws.always(operation, ok(pending))
     with pytest.raises(WaiterTimeoutError) as caught:
-        await getattr(rek, f"wait_until_{waiter}")(**KWARGS[operation], min_delay=0.01, max_delay=0.02, max_wait=0.15)
+        await getattr(rek, f"wait_until_{waiter}")(**KWARGS[operation], min_delay=0.01, max_delay=0.02, max_wait=0.6)
     err = caught.value
     assert err.attempts == len(fake_aws.calls(operation)) >= 3
     assert err.last_response is not None

@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import CallTimeoutError
 from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
-from . import pipeline, redact, transport, waiter
+from . import loader, pipeline, redact, transport, waiter
 from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
@@ -102,6 +102,7 @@ class BaseClient:
         session: AioSession | None = None,
         client: Any = None,
         http_backend: Literal["auto", "aiohttp", "httpx"] = "auto",
+        direct: bool = True,
     ) -> None:
         """Describe the client; the connection opens in ``async with``.
 
@@ -138,6 +139,15 @@ class BaseClient:
             http_backend: aiobotocore's HTTP layer: ``"aiohttp"`` (asyncio
                 only), ``"httpx"`` (asyncio and trio), or ``"auto"``: httpx when
                 the client is opened under trio, aiohttp otherwise.
+            direct: Send operations whose input is all JSON body (every
+                Rekognition operation) on the SDK's direct path: signed and
+                sent with the aiobotocore client's credentials, signer,
+                endpoint and HTTP session, skipping botocore's per-call
+                validation, serialization and events. ``False`` keeps
+                botocore's path, for handlers or instrumentation hooked to
+                botocore's per-call events (``before-call``, ``request-created``,
+                ``before-send``, ``after-call``, ...), which do not fire on the
+                direct path.
         """
         spec = self._service
         if spec.deprecation:
@@ -165,6 +175,7 @@ class BaseClient:
         if http_backend not in ("auto", "aiohttp", "httpx"):
             raise ValueError(f"http_backend must be 'auto', 'aiohttp' or 'httpx', not {http_backend!r}")
         self._http_backend = http_backend
+        self._direct = direct
         self._client: Any = None
         self._stack: AsyncExitStack | None = None
         self._budget = RetryBudget()
@@ -313,7 +324,8 @@ class BaseClient:
         # botocore is untyped: keep what comes from it as Any, here only.
         session: Any = self._session
         if session is None:
-            session = AioSession(profile=self._profile_name)
+            # Shares the process's loader: the service model is read from JSON once.
+            session = loader.new_session(self._profile_name, spec.data_path)
             if use_httpx:
                 # aiobotocore picks its async primitives (asyncio or anyio) from
                 # the session's default client config.
@@ -452,7 +464,9 @@ class BaseClient:
             client = home._client
             if client is None:
                 raise RuntimeError(f"{type(self).__name__} was closed during the call")
-            return await transport.send(client, self._service, op, params, attempt=which, scrub=home._protection.scrub)
+            return await transport.send(
+                client, self._service, op, params, attempt=which, scrub=home._protection.scrub, direct=home._direct
+            )
 
         call = pipeline.run(
             self._service,
@@ -481,16 +495,7 @@ def _check_timeout(name: str, value: object) -> float | None:
 
 def _add_data_path(session: Any, path: str) -> None:
     # Lookout for Vision's model is no longer in botocore: add the shipped one.
-    loader = session.get_component("data_loader")
-    paths: list[str] = loader.search_paths
-    if path in paths:
-        return
-    paths.insert(0, path)
-    # The loader memoizes what it found on the old paths (a session shared with
-    # a client opened before may have listed the services already): forget it.
-    cache = getattr(loader, "_cache", None)
-    if isinstance(cache, dict):
-        cache.clear()
+    loader.add_data_path(session.get_component("data_loader"), path)
 
 
 def _running_under_trio() -> bool:

@@ -96,26 +96,12 @@ async def run(
         which = Attempt(invocation_id, attempts, policy.max_attempts)
         if limiter is None:
             return await send(which)
-        # A token per attempt: a retry is one more request against the quota.
-        await limiter.acquire(max_wait=max_wait)
-        sent_at = time.monotonic()
-        try:
-            result = await send(which)
-        except ThrottlingError:
-            limiter.record_throttle(sent_at=sent_at)
-            raise
-        except ServiceError:
-            # Any other reply says the rate was accepted, as botocore's adaptive mode counts it.
-            limiter.record_success()
-            raise
-        limiter.record_success()
-        return result
+        return await _send_limited(send, which, limiter, max_wait)
 
-    def should_retry(state: RetryCallState) -> bool:
+    def retry_due(number: int, exc: BaseException | None) -> bool:
+        """Whether attempt ``number``, which failed with ``exc``, is followed by another."""
         nonlocal last_cost
-        outcome = state.outcome
-        exc = outcome.exception() if outcome is not None else None
-        if exc is None or state.attempt_number >= policy.max_attempts:
+        if exc is None or number >= policy.max_attempts:
             return False
         if not is_retryable(service, op, exc):
             return False
@@ -126,36 +112,81 @@ async def run(
         last_cost = cost
         return True
 
-    def wait(state: RetryCallState) -> float:
-        outcome = state.outcome
-        exc = outcome.exception() if outcome is not None else None
+    def delay_after(number: int, exc: BaseException | None) -> float:
         retry_after = exc.retry_after if isinstance(exc, ServiceError) else None
-        delay = policy.backoff(state.attempt_number, retry_after)
+        delay = policy.backoff(number, retry_after)
         _log.debug(
             "%s: attempt %d of %d failed with %s; retrying in %.3fs",
             op.name,
-            state.attempt_number,
+            number,
             policy.max_attempts,
             type(exc).__name__,
             delay,
         )
         return delay
 
+    # The first attempt runs outside tenacity: most calls succeed at once, and
+    # setting tenacity up costs more than the SDK's own work for a request.
+    try:
+        result: T = await attempt()
+    except Exception as exc:
+        if not retry_due(1, exc):
+            if isinstance(exc, AwsVisionError):
+                exc.__traceback__ = _without_hidden_frames(exc.__traceback__)
+            raise
+        first_delay = delay_after(1, exc)
+    else:
+        if budget is not None:
+            budget.release(NO_RETRY_INCREMENT)
+        return result
+    await anyio.sleep(first_delay)
+
+    # tenacity counts from 1 again: its attempt n is the call's attempt n + 1.
+    def should_retry(state: RetryCallState) -> bool:
+        return retry_due(state.attempt_number + 1, _exception(state))
+
+    def wait(state: RetryCallState) -> float:
+        return delay_after(state.attempt_number + 1, _exception(state))
+
     retrying = AsyncRetrying(
         retry=should_retry,
         wait=wait,
-        stop=stop_never,  # should_retry counts the attempts
+        stop=stop_never,  # retry_due counts the attempts
         reraise=True,
         sleep=anyio.sleep,  # asyncio and trio alike
     )
     try:
-        result: T = await retrying(attempt)
+        result = await retrying(attempt)
     except AwsVisionError as exc:
         exc.__traceback__ = _without_hidden_frames(exc.__traceback__)
         raise
     if budget is not None:
         budget.release(last_cost or NO_RETRY_INCREMENT)
     return result
+
+
+async def _send_limited(
+    send: Callable[[Attempt], Awaitable[T]], which: Attempt, limiter: RateLimiter, max_wait: float | None
+) -> T:
+    # A token per attempt: a retry is one more request against the quota.
+    await limiter.acquire(max_wait=max_wait)
+    sent_at = time.monotonic()
+    try:
+        result = await send(which)
+    except ThrottlingError:
+        limiter.record_throttle(sent_at=sent_at)
+        raise
+    except ServiceError:
+        # Any other reply says the rate was accepted, as botocore's adaptive mode counts it.
+        limiter.record_success()
+        raise
+    limiter.record_success()
+    return result
+
+
+def _exception(state: RetryCallState) -> BaseException | None:
+    outcome = state.outcome
+    return outcome.exception() if outcome is not None else None
 
 
 def _without_hidden_frames(tb: TracebackType | None) -> TracebackType | None:

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from ..errors import ServiceError
 from . import fastparse
+from .direct import direct_path
 from .errormap import map_error
 from .model import validate_response_json, validate_response_obj
 from .operation import OperationSpec, ServiceSpec
@@ -67,6 +68,7 @@ async def send(
     *,
     attempt: Attempt,
     scrub: Callable[[str], str],
+    direct: bool = True,
 ) -> RespT:
     """Send one request and validate its reply into the operation's response model.
 
@@ -77,13 +79,20 @@ async def send(
         params: The request, by wire names.
         attempt: Which attempt of which logical call this is.
         scrub: Masks credentials in a service's error message.
+        direct: Take the direct path (``_core/direct.py``) where the operation allows it.
 
     Raises:
         ServiceError: The service replied with an error.
         NetworkError: No reply arrived.
     """
+    route = None
+    path = direct_path(client) if direct else None
+    if path is not None:
+        route = await path.route(op.name)
     marker = CURRENT_ATTEMPT.set(attempt)
     try:
+        if path is not None and route is not None:
+            return validate_response_json(op.response, await path.send(route, op.name, params, attempt))
         parsed: dict[str, Any] = await getattr(client, op.method)(**params)
     except Exception as exc:
         error = map_error(service, op, exc, scrub)

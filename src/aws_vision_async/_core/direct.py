@@ -1,0 +1,278 @@
+"""The direct request path: a validated request straight to signed HTTP, past botocore's per-call machinery.
+
+For every call botocore walks its event chain, validates and serializes the
+parameter dict (which the SDK's model has validated already), and resolves the
+endpoint through its rule set; only then does it sign and send. For an
+operation whose input binds wholly to a JSON body (every Rekognition
+operation) none of that depends on the call, so this path does it once per
+client and operation and then, per attempt, only:
+
+* encodes the request dict as botocore's JSON serializer would (members by
+  wire name, blobs in base64, timestamps in epoch seconds);
+* adds the headers botocore adds (target, content type, user agent, the SDK's
+  attempt headers), signs with SigV4 using the client's own credentials
+  (refreshed as aiobotocore refreshes them) and the signing name and Region the
+  endpoint rules gave (the same headers signed as botocore's ``SigV4Auth``
+  signs; the derived key is kept for its day);
+* sends through the client's own HTTP session (its pool, proxies, timeouts and
+  TLS settings), and hands a 2xx body on raw; an error reply goes through
+  botocore's own error parser, into the ``ClientError`` botocore would raise.
+
+What it does not do: emit botocore's per-call events (``before-call``,
+``request-created``, ``before-send``, ``after-call``, ...), so handlers and
+instrumentation hooked there do not see these requests. Clients made with
+``direct=False`` keep botocore's path for every operation. Operations that bind
+members to the URI, headers or query string (Lookout for Vision's), or whose
+endpoint may depend on the input, always take botocore's path.
+"""
+
+from __future__ import annotations
+
+import base64
+import calendar
+import datetime
+import hashlib
+import hmac
+import json
+import time
+import weakref
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import botocore
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.exceptions import ClientError, NoCredentialsError
+
+from .scope import Attempt
+
+__all__ = ["DirectPath", "direct_path", "encode_body"]
+
+_SIGV4: Final = frozenset({"v4", "sigv4"})
+# botocore's SigV4Auth signs every header but these (auth.py, SIGNED_HEADERS_BLACKLIST).
+_UNSIGNED_HEADERS: Final = frozenset({"expect", "transfer-encoding", "user-agent", "x-amzn-trace-id"})
+# One DirectPath per aiobotocore client, dropped with it.
+_PATHS: weakref.WeakKeyDictionary[Any, DirectPath | None] = weakref.WeakKeyDictionary()
+
+
+def _default(value: object) -> object:
+    # What json.dumps cannot encode, as botocore's JSON serializer writes it.
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return int(calendar.timegm(value.timetuple()))
+    raise TypeError(f"{type(value).__name__} is not a JSON request value")
+
+
+def encode_body(params: dict[str, Any]) -> bytes:
+    """The JSON body botocore would send for ``params`` (a request dict by wire names).
+
+    Args:
+        params: The request, as ``model_dump(by_alias=True, exclude_unset=True)`` gives it.
+
+    Returns:
+        The UTF-8 JSON bytes.
+    """
+    return json.dumps(params, default=_default, separators=(",", ":")).encode()
+
+
+def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
+    key = ("AWS4" + secret).encode()
+    for part in (day, region, service, "aws4_request"):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    return key
+
+
+class _Route:
+    """What is fixed for one operation of one client: where it goes and how it is signed."""
+
+    __slots__ = ("headers", "host", "region", "signing_name", "url")
+
+    def __init__(self, url: str, headers: dict[str, str], signing_name: str, region: str) -> None:
+        self.url = url
+        self.headers = headers
+        self.signing_name = signing_name
+        self.region = region
+        self.host = _canonical_host(url)
+
+
+def _canonical_host(url: str) -> str:
+    # As botocore's SigV4Auth: the Host header, without a default port.
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"  # IPv6
+    if parts.port is not None and (parts.scheme, parts.port) not in {("http", 80), ("https", 443)}:
+        host = f"{host}:{parts.port}"
+    return host
+
+
+class DirectPath:
+    """The direct path of one aiobotocore client; see the module docstring."""
+
+    def __init__(self, client: Any) -> None:
+        """Read what the client holds: its signer, HTTP session, parser, user agent.
+
+        Args:
+            client: An open aiobotocore client of a JSON-protocol service.
+        """
+        self._client = client
+        self._service_model = client.meta.service_model
+        self._signer = client._request_signer
+        self._endpoint = client._endpoint
+        self._routes: dict[str, _Route | None] = {}
+        self._parser: Any = None
+        self._user_agent: str | None = None
+        self._key: tuple[tuple[str, ...], bytes] = ((), b"")
+        metadata = self._service_model.metadata
+        self._target_prefix: str = metadata["targetPrefix"]
+        self._content_type = f"application/x-amz-json-{metadata['jsonVersion']}"
+
+    def _eligible(self, operation_model: Any) -> bool:
+        input_shape = operation_model.input_shape
+        if input_shape is not None and any("location" in m.serialization for m in input_shape.members.values()):
+            return False
+        return not (
+            operation_model.endpoint  # a host prefix
+            or operation_model.context_parameters
+            or operation_model.static_context_parameters
+            or getattr(operation_model, "operation_context_parameters", None)
+            or operation_model.has_streaming_input
+            or operation_model.has_event_stream_output
+            or operation_model.http_checksum
+            or operation_model.request_compression
+            or operation_model.auth_type not in (None, *_SIGV4)
+        )
+
+    async def route(self, operation_name: str) -> _Route | None:
+        """Resolve where ``operation_name`` goes, once; ``None`` when it must take botocore's path."""
+        if operation_name in self._routes:
+            return self._routes[operation_name]
+        route: _Route | None = None
+        operation_model = self._service_model.operation_model(operation_name)
+        if self._eligible(operation_model):
+            client = self._client
+            context: dict[str, Any] = {
+                "client_region": client.meta.region_name,
+                "client_config": client.meta.config,
+                "has_streaming_input": False,
+                "auth_type": operation_model.resolved_auth_type,
+                "unsigned_payload": operation_model.unsigned_payload,
+                "auth_options": self._service_model.metadata.get("auth"),
+            }
+            # No input parameter feeds the rules (checked above): one answer for every call.
+            url, headers, properties = await client._resolve_endpoint_ruleset(operation_model, {}, context)
+            signing: dict[str, Any] = context.get("signing") or {}
+            found: dict[str, Any] = properties or {}
+            schemes: list[dict[str, Any]] = found.get("authSchemes") or [{}]
+            scheme = schemes[0]
+            signature = context.get("auth_type") or self._signer.signature_version
+            if signature in _SIGV4 and scheme.get("name", "sigv4") == "sigv4":
+                route = _Route(
+                    url=url.rstrip("/") + "/",
+                    headers=dict(headers or {}),
+                    signing_name=signing.get("signing_name") or scheme.get("signingName") or self._signer.signing_name,
+                    region=signing.get("region") or scheme.get("signingRegion") or self._signer.region_name,
+                )
+        self._routes[operation_name] = route
+        return route
+
+    async def send(self, route: _Route, operation_name: str, params: dict[str, Any], attempt: Attempt) -> bytes:
+        """Send one attempt; return the 2xx body.
+
+        Raises:
+            ClientError: The service replied with an error (parsed by botocore's parser).
+            NoCredentialsError: The client has no credentials.
+            botocore.exceptions.HTTPClientError: No reply arrived.
+        """
+        user_agent = self._user_agent
+        if user_agent is None:
+            # Fixed for the client's life; botocore rebuilds it for every request.
+            user_agent = self._user_agent = str(self._client._user_agent_creator.to_string())
+        body = encode_body(params)
+        headers: dict[str, str] = {
+            "X-Amz-Target": f"{self._target_prefix}.{operation_name}",
+            "Content-Type": self._content_type,
+            **route.headers,
+            "User-Agent": user_agent,
+            "amz-sdk-invocation-id": attempt.invocation_id,
+            "amz-sdk-request": f"attempt={attempt.number}; max={attempt.max_attempts}",
+        }
+        credentials = self._signer._credentials
+        if credentials is None:
+            raise NoCredentialsError
+        frozen = await credentials.get_frozen_credentials()
+        self._sign(route, headers, body, frozen)
+        request = AWSPreparedRequest("POST", route.url, headers, body, stream_output=False, context={})
+        response = await self._endpoint.http_session.send(request)
+        content: bytes = await response.content
+        if response.status_code < 300:
+            return content
+        raise await self._error(response, content, operation_name)
+
+    def _sign(self, route: _Route, headers: dict[str, str], body: bytes, credentials: Any) -> None:
+        """Add SigV4 headers as botocore's ``SigV4Auth`` does (same signed headers), without its request objects."""
+        amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        headers["X-Amz-Date"] = amz_date
+        if credentials.token:
+            headers["X-Amz-Security-Token"] = credentials.token
+        signed = sorted(
+            [("host", route.host), *((k.lower(), " ".join(v.split())) for k, v in headers.items())],
+        )
+        signed = [(k, v) for k, v in signed if k not in _UNSIGNED_HEADERS]
+        names = ";".join(k for k, _ in signed)
+        canonical = "POST\n/\n\n{}\n{}\n{}".format(
+            "".join(f"{k}:{v}\n" for k, v in signed), names, hashlib.sha256(body).hexdigest()
+        )
+        day = amz_date[:8]
+        scope = f"{day}/{route.region}/{route.signing_name}/aws4_request"
+        to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+        wanted = (credentials.secret_key, day, route.region, route.signing_name)
+        if self._key[0] != wanted:
+            # The derived key changes once a day (or with the credentials): derive it then,
+            # not per request as botocore does. Held by this client only, dropped with it.
+            self._key = (wanted, _signing_key(*wanted))
+        key = self._key[1]
+        signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+        credential = f"{credentials.access_key}/{scope}"
+        headers["Authorization"] = (
+            f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders={names}, Signature={signature}"
+        )
+
+    async def _error(self, response: Any, body: bytes, operation_name: str) -> ClientError:
+        if self._parser is None:
+            # botocore's own parser factory, under the SDK's raw-body wrapper if any.
+            factory = self._endpoint._response_parser_factory
+            factory = getattr(factory, "_inner", factory)
+            self._parser = factory.create_parser(self._service_model.metadata["protocol"])
+        operation_model = self._service_model.operation_model(operation_name)
+        parsed: dict[str, Any] = await self._parser.parse(
+            {
+                "headers": response.headers,
+                "status_code": response.status_code,
+                "body": body,
+                "context": {"operation_name": operation_name},
+            },
+            operation_model.output_shape,
+        )
+        code = parsed.get("Error", {}).get("Code")
+        error_class: type[ClientError] = self._client.exceptions.from_code(code)
+        return error_class(parsed, operation_name)
+
+
+def direct_path(client: Any) -> DirectPath | None:
+    """The direct path of ``client``, or ``None`` when its service or settings need botocore's path."""
+    try:
+        return _PATHS[client]
+    except KeyError:
+        pass
+    path: DirectPath | None = None
+    meta = client.meta
+    if (
+        meta.service_model.metadata.get("protocol") == "json"
+        and getattr(client._request_signer, "signature_version", None) is not botocore.UNSIGNED
+    ):
+        path = DirectPath(client)
+    _PATHS[client] = path
+    return path
