@@ -77,7 +77,7 @@ _AUTH = re.compile(
 )
 
 
-def verify_sigv4(recorded: Recorded, secret: str) -> str:
+def verify_sigv4(recorded: Recorded, secret: str, access_key: str = ACCESS_KEY) -> str:
     """Recompute the SigV4 signature of a received request; return its scope."""
     headers = {k.lower(): v for k, v in recorded.headers.items()}
     match = _AUTH.match(headers["authorization"])
@@ -104,7 +104,7 @@ def verify_sigv4(recorded: Recorded, secret: str) -> str:
         key = hmac.new(key, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
     assert hmac.compare_digest(expected, match["signature"]), "the signature does not verify"
-    assert match["key"] == ACCESS_KEY
+    assert match["key"] == access_key
     return scope
 
 
@@ -194,3 +194,45 @@ def test_lookout_for_vision_operations_keep_botocores_path() -> None:
             return {path is None}
 
     assert anyio.run(routes) == {True}
+
+
+@pytest.mark.anyio
+async def test_refreshable_credentials_are_refreshed_and_used(fake_aws: FakeAws) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from aiobotocore.credentials import AioRefreshableCredentials
+    from aiobotocore.session import get_session
+
+    refreshed = 0
+
+    async def refresh() -> dict[str, str]:
+        nonlocal refreshed
+        refreshed += 1
+        expiry = datetime.now(timezone.utc) + (timedelta(seconds=1) if refreshed == 1 else timedelta(hours=1))
+        return {
+            "access_key": f"AKIDREFRESHED{refreshed}",
+            "secret_key": f"refreshed-secret-number-{refreshed}",
+            "token": f"refreshed-token-{refreshed}",
+            "expiry_time": expiry.isoformat(),
+        }
+
+    stale = {
+        "access_key": "AKIDSTALE",
+        "secret_key": "stale-secret-value-000",
+        "token": "stale-token",
+        "expiry_time": (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat(),
+    }
+    session = get_session()
+    session._credentials = AioRefreshableCredentials.create_from_metadata(  # pyright: ignore[reportAttributeAccessIssue]
+        stale, refresh, "test"
+    )
+    fake_aws.always("ListCollections", ok({}))
+    async with RekognitionClient(session=session, region_name="us-east-1", endpoint_url=fake_aws.url) as rek:
+        await rek.list_collections()
+        await rek.list_collections()  # the refreshed credentials expire within botocore's refresh window
+    first, second = fake_aws.calls("ListCollections")
+    assert "Credential=AKIDREFRESHED1/" in first.headers["Authorization"]
+    verify_sigv4(first, "refreshed-secret-number-1", access_key="AKIDREFRESHED1")
+    assert first.headers["X-Amz-Security-Token"] == "refreshed-token-1"
+    assert "Credential=AKIDREFRESHED2/" in second.headers["Authorization"]
+    verify_sigv4(second, "refreshed-secret-number-2", access_key="AKIDREFRESHED2")
