@@ -74,44 +74,8 @@ for _name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_END
 
 # -- the server --------------------------------------------------------------------------------
 
-
-def _project(i: int) -> dict[str, Any]:
-    arn = f"arn:aws:rekognition:us-east-1:123456789012:project/project-{i:06d}/{1700000000000 + i}"
-    return {
-        "ProjectArn": arn,
-        "CreationTimestamp": 1700000000.123 + i,
-        "Status": "CREATED",
-        "Datasets": [
-            {
-                "CreationTimestamp": 1700000100.5 + i,
-                "DatasetType": kind,
-                "DatasetArn": f"{arn}/dataset/{kind.lower()}/{1700000000000 + i}",
-                "Status": "CREATE_COMPLETE",
-                "StatusMessage": "The dataset was successfully created from the manifest file.",
-                "StatusMessageCode": "SUCCESS",
-            }
-            for kind in ("TRAIN", "TEST")
-        ],
-        "Feature": "CUSTOM_LABELS",
-        "AutoUpdate": "DISABLED",
-    }
-
-
-def _entry(i: int) -> str:
-    line = {
-        "source-ref": f"s3://bench-bucket/images/img-{i:07d}.jpg",
-        "bench-labels": {
-            "image_size": [{"width": 640, "height": 480, "depth": 3}],
-            "annotations": [{"class_id": 0, "left": 10, "top": 20, "width": 100, "height": 80}],
-        },
-        "bench-labels-metadata": {
-            "class-map": {"0": "widget"},
-            "type": "groundtruth/object-detection",
-            "human-annotated": "yes",
-            "creation-date": "2023-11-14T22:13:20.000",
-        },
-    }
-    return json.dumps(line, separators=(",", ":"))
+# The same items as benchmarks/pagination.py serves (this directory is on sys.path when run as a script).
+from pagination import _entry, _project  # noqa: E402
 
 
 def _bodies(pages: int) -> dict[tuple[str, str | None], bytes]:
