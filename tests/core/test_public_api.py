@@ -174,9 +174,12 @@ class TestImportIsLight:
             from pydantic import BaseModel
             import aws_vision_async.{service}.models as m
 
+            # Every public name (this creates every class: each lives in a private module).
+            public = [getattr(m, name) for name in m.__all__]
             classes = [
-                c for c in vars(m).values()
-                if isinstance(c, type) and issubclass(c, BaseModel) and c.__module__ == m.__name__
+                c for c in public
+                if isinstance(c, type) and issubclass(c, BaseModel)
+                and c.__module__.startswith(m.__package__ + "._models.")
             ]
             built_at_import = sorted(c.__name__ for c in classes if c.__pydantic_complete__)
             # Use one request model: it (and what it needs) gets built, the rest stay deferred.
@@ -194,3 +197,71 @@ class TestImportIsLight:
         assert built_at_import == []
         assert used in built_after
         assert len(built_after) < count
+
+    @pytest.mark.parametrize("service", ["rekognition", "lookoutvision"])
+    def test_public_model_names_resolve_to_their_private_modules(self, service: str) -> None:
+        out = run_python(
+            f"""
+            import json
+            import aws_vision_async.{service}.models as m
+            from aws_vision_async.{service}.models import *
+            star = sorted(n for n in m.__all__ if n in globals())
+            listed = set(dir(m))
+            modules = sorted({{getattr(getattr(m, n), "__module__", "") for n in m.__all__}} - {{"typing"}})
+            print(json.dumps([star == sorted(m.__all__), set(m.__all__) <= listed, modules]))
+            """
+        )
+        star_ok, dir_ok, modules = json.loads(out)
+        assert star_ok
+        assert dir_ok
+        assert all(module.startswith(f"aws_vision_async.{service}._models._") for module in modules), modules
+
+    def test_classes_are_created_on_first_use(self) -> None:
+        """Importing the models and the client creates no model class; a call creates only its own."""
+        out = run_python(
+            """
+            import asyncio, json
+            from pydantic import BaseModel
+            from aws_vision_async.emulator import EMULATOR_CREDENTIALS, running
+
+            def created():
+                seen, todo = set(), [BaseModel]
+                while todo:
+                    for sub in todo.pop().__subclasses__():
+                        if sub not in seen:
+                            seen.add(sub)
+                            todo.append(sub)
+                return {c for c in seen if c.__module__.startswith("aws_vision_async.rekognition")}
+
+            before = created()
+            import aws_vision_async.rekognition.models
+            from aws_vision_async import RekognitionClient
+            at_import = created() - before
+
+            async def main():
+                async with running(sample=True) as url:
+                    kw = dict(endpoint_url=url, region_name="us-east-1", **EMULATOR_CREDENTIALS)
+                    async with RekognitionClient(**kw) as rek:
+                        page = await rek.describe_projects()
+                        return len(page.project_descriptions or [])
+
+            projects = asyncio.run(main())
+            after_call = created() - before
+            from aws_vision_async.rekognition.models import Image
+            every = len([getattr(aws_vision_async.rekognition.models, n)
+                         for n in aws_vision_async.rekognition.models.__all__])
+            print(json.dumps([sorted(c.__name__ for c in at_import), sorted(c.__name__ for c in after_call),
+                              projects, len(created() - before)]))
+            """
+        )
+        at_import, after_call, projects, total = json.loads(out)
+        assert at_import == []
+        assert projects > 0
+        # DescribeProjects: its request, its response, ProjectDescription and DatasetMetadata.
+        assert set(after_call) == {
+            "DatasetMetadata",
+            "DescribeProjectsRequest",
+            "DescribeProjectsResponse",
+            "ProjectDescription",
+        }
+        assert total > 300

@@ -23,10 +23,17 @@ def _says_the_sdk_does_it(text: str) -> bool:
 
 
 def _field_docs(service: str) -> list[tuple[str, str]]:
-    """Every ``(Class.field, docstring)`` and ``(Class, docstring)`` of a generated models module."""
-    tree = ast.parse((PACKAGE_DIR / service / "models.py").read_text())
+    """Every ``(Class.field, docstring)`` and ``(Class, docstring)`` of a service's generated models.
+
+    The classes live in the private modules of ``<service>/_models/``, one per operation.
+    """
+    nodes = [
+        node
+        for path in sorted((PACKAGE_DIR / service / "_models").glob("*.py"))
+        for node in ast.parse(path.read_text()).body
+    ]
     docs: list[tuple[str, str]] = []
-    for node in tree.body:
+    for node in nodes:
         if not isinstance(node, ast.ClassDef):
             continue
         class_doc = ast.get_docstring(node)

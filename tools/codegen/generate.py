@@ -5,10 +5,13 @@ Run from the repository root::
     uv run python -m tools.codegen            # write src/aws_vision_async/<service>/
     uv run python -m tools.codegen --check    # exit 1 if the files on disk drifted
 
-Each service package gets ``models.py`` (one pydantic model per structure
-shape, one ``Literal`` alias per enum shape), ``errors.py`` (one exception per
-documented error), ``_operations.py`` (the wiring the call pipeline reads) and
-``client.py`` (one method per operation).
+Each service package gets ``models.py`` (every model's public name, each
+class created on first use), ``_models/`` (one pydantic model per structure
+shape, in one private module per operation: the shapes it is the first, in
+sorted order, to need; ``_enums.py``: one ``Literal`` alias per enum shape),
+``errors.py`` (one exception per documented error), ``_operations.py`` (the
+wiring the call pipeline reads, naming its models) and ``client.py`` (one
+method per operation).
 """
 
 from __future__ import annotations
@@ -338,6 +341,8 @@ class ModelWriter:
         self.ways = directions(svc)
         self.uses_aws_pattern = False
         self.uses_builtins = False
+        #: The shapes (and ``datetime``) that the annotations written since the last reset refer to.
+        self.refs: set[str] = set()
 
     def role(self, name: str) -> str:
         ways = self.ways.get(name, {"out"})
@@ -379,6 +384,8 @@ class ModelWriter:
         """
         shape = self.svc.shapes[name]
         kind = shape["type"]
+        if kind == "structure" or is_enum(shape):
+            self.refs.add(name)
         if kind == "structure":
             if side != "in" and self.role(name) == "shared":
                 return f"Annotated[{name}, reply({'_' + name + 'Reply'!r})]"
@@ -396,6 +403,8 @@ class ModelWriter:
             return name if side == "in" else f"Annotated[{name}, OPEN_ENUM]"
         else:
             inner = _SCALARS[kind]
+            if inner == "datetime":
+                self.refs.add("datetime")
         meta = self.constraints(shape) if side == "in" else []
         if abstract and kind in ("list", "map"):
             # Last: it validates list[X] / dict[K, V] with the bounds before it.
@@ -460,91 +469,243 @@ class ModelWriter:
         wrapped[-1] += '"""'
         return wrapped
 
-    def render(self) -> str:
+    def enum_lines(self) -> list[str]:
+        """Every enum shape as a ``Literal`` alias, with its docstring."""
         svc = self.svc
-        shapes = svc.shapes
         body: list[str] = []
-        public: list[str] = []
-        for name in sorted(shapes):
-            shape = shapes[name]
+        for name in sorted(svc.shapes):
+            shape = svc.shapes[name]
             if is_enum(shape):
                 values = ", ".join(repr(v) for v in shape["enum"])
                 body.append(f"{name}: TypeAlias = Literal[{values}]")
                 doc = _sentences(_first_paragraph(svc.shape_doc(name)), 1)
                 body.append('"""' + _escape(doc or f"The values of ``{name}``.") + '"""')
                 body.append("")
-                public.append(name)
+        return body
+
+    def assign(self) -> dict[str, str]:
+        """The private module of each structure shape and item model: that of the first operation needing it.
+
+        Operations go in sorted order, and an operation's module holds the shapes it reaches
+        that no earlier operation reaches: a module only imports earlier ones, never in a cycle.
+        """
+        svc = self.svc
+        owner: dict[str, str] = {}
+        item_models = dict(self.item_models())
+
+        def walk(name: str, module: str) -> None:
+            shape = svc.shapes[name]
+            kind = shape["type"]
+            if kind == "structure":
+                if name in owner:
+                    return
+                owner[name] = module
+                for m in shape["members"].values():
+                    walk(m["shape"], module)
+            elif kind == "list":
+                walk(shape["member"]["shape"], module)
+            elif kind == "map":
+                walk(shape["key"]["shape"], module)
+                walk(shape["value"]["shape"], module)
+
+        for op_name in sorted(svc.operations):
+            op = svc.operations[op_name]
+            module = "_" + xform_name(op_name)
+            for key in ("input", "output"):
+                if key in op:
+                    walk(op[key]["shape"], module)
+            for err in op.get("errors", []):
+                walk(err["shape"], module)
+            if op_name in item_models:
+                owner[item_models[op_name][0]] = module
+        for name in sorted(svc.shapes):
+            if svc.shapes[name]["type"] == "structure":
+                walk(name, "_unused")  # shapes no operation reaches (none today)
+        return owner
+
+    def class_lines(self, name: str) -> list[str]:
+        """One structure's class, and its reply variant if the shape is both sent and received."""
+        role = self.role(name)
+        base = {"in": "InputShape", "out": "OutputShape", "shared": "InputShape"}[role]
+        side = "out" if role == "out" else "in"
+        body = ["", f"class {name}({base}):", *self.class_doc(name), ""]
+        body.extend(self.fields(name, side, all_optional=(role == "out")))
         body.append("")
-        for name in sorted(shapes):
-            shape = shapes[name]
-            if shape["type"] != "structure":
-                continue
-            role = self.role(name)
-            base = {"in": "InputShape", "out": "OutputShape", "shared": "InputShape"}[role]
-            side = "out" if role == "out" else "in"
+        if role == "shared":
             body.append("")
-            body.append(f"class {name}({base}):")
-            body.extend(self.class_doc(name))
+            body.append(f"class _{name}Reply({name}):")
+            body.append(f'    """``{name}`` as a reply carries it: lenient, unknown fields kept."""')
             body.append("")
-            body.extend(self.fields(name, side, all_optional=(role == "out")))
+            body.append("    model_config = REPLY_CONFIG")
             body.append("")
-            public.append(name)
-            if role == "shared":
-                body.append("")
-                body.append(f"class _{name}Reply({name}):")
-                body.append(f'    """``{name}`` as a reply carries it: lenient, unknown fields kept."""')
-                body.append("")
-                body.append("    model_config = REPLY_CONFIG")
-                body.append("")
-                body.extend(self.fields(name, "reply", all_optional=False))
-                body.append("")
-        for item_name, (model_name, keys) in self.item_models():
+            body.extend(self.fields(name, "reply", all_optional=False))
             body.append("")
-            body.append(f"class {model_name}(OutputShape):")
-            arrays = ", ".join(keys)
-            body.append(f'    """One item of ``{item_name}``: its parallel arrays ({arrays}), paired by index."""')
-            body.append("")
-            for key, field in keys.items():
-                list_shape = shapes[shapes[svc.operations[item_name]["output"]["shape"]]["members"][key]["shape"]]
-                elem = self.type_expr(list_shape["member"]["shape"], "out")
-                body.append(f"    {field}: {elem} | None = None")
-                body.append(f'    """The item of ``{key}`` at this index."""')
-            body.append("")
-            public.append(model_name)
-        core = ["OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape", "reply"]
-        if self.uses_aws_pattern:
-            core.append("aws_pattern")
-        text = "\n".join(body)
-        core += [marker for marker in ("AS_DICT", "AS_LIST") if marker in text]
-        abcs = [abc for abc in ("Mapping", "Sequence") if f"{abc}[" in text]
-        head = [
-            header(svc),
-            "# pyright: reportUnusedClass=false",
-            "# (each _XReply class is reached by name, through its reply('_XReply') marker)",
-            f'"""Models of every shape of the {svc.model["metadata"]["serviceFullName"]} API.',
-            "",
-            "Enum shapes are ``Literal`` aliases. A value the service adds later still parses:",
-            "it arrives as a plain ``str``. Structures sent to the service are strict; those",
-            "received are lenient and keep unknown fields in ``model_extra``.",
-            '"""',
-            "",
-            "from __future__ import annotations",
-            "",
-            *(["import builtins"] if self.uses_builtins else []),
-            *([f"from collections.abc import {', '.join(abcs)}"] if abcs else []),
-            "from datetime import datetime",
-            "from typing import Annotated, Literal, TypeAlias",
-            "",
-            "from pydantic import Field",
-            "",
-            f"from .._core.model import {', '.join(sorted(core, key=str.lower))}",
-            "",
-            "__all__ = [",
-            *[f"    {n!r}," for n in sorted(public)],
-            "]",
-            "",
-        ]
-        return "\n".join(head + body).rstrip() + "\n"
+        return body
+
+    def item_model_lines(self, item_name: str, model_name: str, keys: dict[str, str]) -> list[str]:
+        shapes = self.svc.shapes
+        body = ["", f"class {model_name}(OutputShape):"]
+        arrays = ", ".join(keys)
+        body.append(f'    """One item of ``{item_name}``: its parallel arrays ({arrays}), paired by index."""')
+        body.append("")
+        for key, field in keys.items():
+            list_shape = shapes[shapes[self.svc.operations[item_name]["output"]["shape"]]["members"][key]["shape"]]
+            elem = self.type_expr(list_shape["member"]["shape"], "out")
+            body.append(f"    {field}: {elem} | None = None")
+            body.append(f'    """The item of ``{key}`` at this index."""')
+        body.append("")
+        return body
+
+    def render(self) -> dict[str, str]:
+        """``models.py`` and the private ``_models`` package, by path relative to the service package."""
+        svc = self.svc
+        full = svc.model["metadata"]["serviceFullName"]
+        owner = self.assign()
+        enums = sorted(n for n, s in svc.shapes.items() if is_enum(s))
+        items = {model: (op_name, keys) for op_name, (model, keys) in self.item_models()}
+        by_module: dict[str, list[str]] = {}
+        for name in sorted(owner):
+            by_module.setdefault(owner[name], []).append(name)
+        order = {"_" + xform_name(op): i for i, op in enumerate(sorted(svc.operations))}
+        modules = sorted(by_module, key=lambda m: order.get(m, len(order)))
+        files: dict[str, str] = {}
+        files["_models/__init__.py"] = "\n".join(
+            [
+                header(svc),
+                f'"""The {full} models, one private module per operation: import them from ``.models``.',
+                "",
+                "Each module holds the shapes its operation is the first (in sorted order) to need, and",
+                "imports the earlier modules it refers to; ``models`` loads a module on first use of a name.",
+                '"""',
+                "",
+            ]
+        )
+        enum_text = "\n".join(self.enum_lines())
+        files["_models/_enums.py"] = (
+            "\n".join(
+                [
+                    header(svc),
+                    f'"""The enum shapes of the {full} API, as ``Literal`` aliases (import them from ``.models``)."""',
+                    "",
+                    "from __future__ import annotations",
+                    "",
+                    "from typing import Literal, TypeAlias",
+                    "",
+                    enum_text,
+                ]
+            ).rstrip()
+            + "\n"
+        )
+        location = dict.fromkeys(enums, "_enums")
+        for module in modules:
+            self.refs = set()
+            self.uses_aws_pattern = False
+            self.uses_builtins = False
+            body: list[str] = []
+            for name in by_module[module]:
+                if name in items:
+                    body.extend(self.item_model_lines(items[name][0], name, items[name][1]))
+                else:
+                    body.extend(self.class_lines(name))
+            text = "\n".join(body)
+            defined = set(by_module[module])
+            imports: dict[str, set[str]] = {}
+            for ref in self.refs - defined:
+                if ref == "datetime":
+                    continue
+                source = location[ref] if ref in location else owner[ref]
+                assert source == "_enums" or order[source] < order.get(module, len(order)), (module, ref)
+                imports.setdefault(source, set()).add(ref)
+            core = [m for m in ("OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape") if m in text]
+            core += [m for m in ("aws_pattern", "reply", "AS_DICT", "AS_LIST") if f"{m}(" in text or f", {m}]" in text]
+            abcs = [abc for abc in ("Mapping", "Sequence") if f"{abc}[" in text]
+            typing_names = [t for t in ("Annotated",) if f"{t}[" in text]
+            op_name = next((op for op in svc.operations if "_" + xform_name(op) == module), None)
+            what = f"first needed by ``{op_name}``" if op_name else "that no operation uses"
+            head = [
+                header(svc),
+                *(
+                    [
+                        "# pyright: reportUnusedClass=false",
+                        "# (each _XReply class is reached by name, through its reply('_XReply') marker)",
+                    ]
+                    if "Reply(" in text
+                    else []
+                ),
+                f'"""The {full} models {what} (import them from ``.models``)."""',
+                "",
+                "from __future__ import annotations",
+                "",
+                *(["import builtins"] if self.uses_builtins else []),
+                *([f"from collections.abc import {', '.join(abcs)}"] if abcs else []),
+                *(["from datetime import datetime"] if "datetime" in self.refs else []),
+                *([f"from typing import {', '.join(typing_names)}"] if typing_names else []),
+                "",
+                *(["from pydantic import Field"] if "Field(" in text else []),
+                "",
+                f"from ..._core.model import {', '.join(sorted(core, key=str.lower))}",
+                *[f"from .{src} import {', '.join(sorted(names))}" for src, names in sorted(imports.items())],
+                "",
+                "__all__ = [",
+                *[f"    {n!r}," for n in by_module[module]],
+                "]",
+                "",
+            ]
+            files[f"_models/{module}.py"] = "\n".join(head + body).rstrip() + "\n"
+            for name in by_module[module]:
+                location[name] = module
+        public = sorted(location)
+        table = ["_MODULES: Final[dict[str, str]] = {", *[f"    {n!r}: {location[n]!r}," for n in public], "}"]
+        type_imports: list[str] = []
+        for module in ["_enums", *modules]:
+            names = [n for n in public if location[n] == module]
+            type_imports.append(f"    from ._models.{module} import (")
+            type_imports.extend(f"        {n}," for n in names)  # re-exported: listed in __all__
+            type_imports.append("    )")
+        files["models.py"] = "\n".join(
+            [
+                header(svc),
+                f'"""Models of every shape of the {full} API.',
+                "",
+                "Enum shapes are ``Literal`` aliases. A value the service adds later still parses:",
+                "it arrives as a plain ``str``. Structures sent to the service are strict; those",
+                "received are lenient and keep unknown fields in ``model_extra``.",
+                "",
+                "Each class is created on first use of its name: the classes live in private modules",
+                "(``._models``), one per operation, and this module imports the one a name needs.",
+                '"""',
+                "",
+                "from __future__ import annotations",
+                "",
+                "from importlib import import_module",
+                "from typing import TYPE_CHECKING, Final",
+                "",
+                "if TYPE_CHECKING:",
+                *type_imports,
+                "",
+                "__all__ = [",
+                *[f"    {n!r}," for n in public],
+                "]",
+                "",
+                *table,
+                '"""The private module (in ``._models``) of each public name."""',
+                "",
+                "",
+                "def __getattr__(name: str) -> object:",
+                "    module = _MODULES.get(name)",
+                "    if module is None:",
+                '        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")',
+                '    value: object = getattr(import_module(f"{__package__}._models.{module}"), name)',
+                "    globals()[name] = value",
+                "    return value",
+                "",
+                "",
+                "def __dir__() -> list[str]:",
+                "    return sorted({*globals(), *__all__})",
+                "",
+            ]
+        )
+        return files
 
     def item_models(self) -> Iterable[tuple[str, tuple[str, dict[str, str]]]]:
         return sorted(self.svc.config.item_models.items())
@@ -680,8 +841,9 @@ def _const(op: Op) -> str:
     return xform_name(op.name).upper()
 
 
-def render_operations(svc: Service, ops: list[Op]) -> str:
+def render_operations(svc: Service, ops: list[Op], owner: dict[str, str]) -> str:
     cfg = svc.config
+    models = f"aws_vision_async.{cfg.package}._models"
     lines = [
         header(svc),
         f'"""How the call pipeline treats each {svc.model["metadata"]["serviceFullName"]} operation."""',
@@ -692,9 +854,13 @@ def render_operations(svc: Service, ops: list[Op]) -> str:
     if cfg.data_path:
         lines += ["from pathlib import Path", ""]
     lines += [
+        "from typing import TYPE_CHECKING",
+        "",
         "from .._core.operation import OperationSpec, PaginatorSpec, ServiceSpec",
         "from . import errors as _errors",
-        "from . import models as _m",
+        "",
+        "if TYPE_CHECKING:",
+        "    from . import models as _m",
         "",
         "SERVICE = ServiceSpec(",
         f"    service_name={cfg.service_name!r},",
@@ -713,8 +879,9 @@ def render_operations(svc: Service, ops: list[Op]) -> str:
         lines.append(f"{_const(op)}: OperationSpec[_m.{op.input}, _m.{op.output}] = OperationSpec(")
         lines.append(f"    name={op.name!r},")
         lines.append(f"    method={op.method!r},")
-        lines.append(f"    request=_m.{op.input},")
-        lines.append(f"    response=_m.{op.output},")
+        # Named, not imported: the model modules load on the operation's first call.
+        lines.append(f"    request_model={models + '.' + owner[op.input] + ':' + op.input!r},")
+        lines.append(f"    response_model={models + '.' + owner[op.output] + ':' + op.output!r},")
         lines.append(f"    errors=frozenset({_set(op.errors)}),")
         lines.append(f"    retryable=frozenset({_set(op.retryable)}),")
         if op.token_member:
@@ -810,7 +977,9 @@ def op_params(svc: Service, op: Op, writer: ModelWriter) -> tuple[list[str], lis
 
 
 def _build(op: Op, call_args: list[str]) -> str:
-    return f"{op.input}.model_validate(drop_none({', '.join(call_args)}))" if call_args else f"{op.input}()"
+    # The operation's spec loads the request model on first use: the client imports no model.
+    model = f"_ops.{_const(op)}.request"
+    return f"{model}.model_validate(drop_none({', '.join(call_args)}))" if call_args else f"{model}()"
 
 
 def waiter_methods(svc: Service, ops: list[Op], writer: ModelWriter) -> list[str]:
@@ -884,7 +1053,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         for param in params:
             needs_datetime |= "datetime" in param
             used_models.update(re.findall(r"[A-Z][A-Za-z0-9]+", param.split(":", 1)[1]))
-        used_models.update({op.input, op.output})
+        used_models.add(op.output)  # requests are built through the spec: _ops.X.request
         doc = method_doc(svc.op_doc(op.name), f"Call ``{op.name}``.", "        ")
         doc[0] = '        """' + doc[0].lstrip()
         if arg_docs:
@@ -935,7 +1104,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     if needs_datetime:
         head.append("from datetime import datetime")
     head += [
-        "from typing import ClassVar",
+        "from typing import TYPE_CHECKING, ClassVar",
         "",
         "from .._core.client import BaseClient, drop_none",
         "from .._core.operation import ServiceSpec",
@@ -943,9 +1112,13 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "from . import _operations as _ops",
         *(["from . import _waiters"] if svc.waiters else []),
         *[f"from ..{module} import {cls}" for module, cls in cfg.client_bases],
-        "from .models import (",
-        *[f"    {m}," for m in models],
-        ")",
+        *(["from . import models as _models"] if svc.config.item_models else []),
+        "",
+        "if TYPE_CHECKING:",
+        "    # Annotations only: each model loads when its operation is first called.",
+        "    from .models import (",
+        *[f"        {m}," for m in models],
+        "    )",
         "",
         f'__all__ = ["{cfg.client_class}"]',
         "",
@@ -1008,7 +1181,7 @@ def paginator_items(svc: Service, op: Op, writer: ModelWriter, helpers: list[str
         f"    columns = [{', '.join(arrays)}]",
         "    count = max(len(c) for c in columns)",
         "    for i in range(count):",
-        f"        yield {model_name}(",
+        f"        yield _models.{model_name}(",
         *[f"            {fields[k]}=columns[{j}][i] if i < len(columns[{j}]) else None," for j, k in enumerate(keys)],
         "        )",
     ]
@@ -1039,13 +1212,14 @@ def render_service(config: ServiceConfig) -> dict[str, str]:
     svc = load_service(config)
     writer = ModelWriter(svc)
     models = writer.render()
+    owner = writer.assign()
     ops = operations(svc)
     base = f"{config.package}/"
     return {
         base + "__init__.py": render_init(svc),
-        base + "models.py": models,
+        **{base + rel: text for rel, text in models.items()},
         base + "errors.py": render_errors(svc),
-        base + "_operations.py": render_operations(svc, ops),
+        base + "_operations.py": render_operations(svc, ops, owner),
         base + "_waiters.py": render_waiters(svc),
         base + "client.py": render_client(svc, ops, writer),
     }

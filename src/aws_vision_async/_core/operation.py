@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -29,15 +30,25 @@ class PaginatorSpec:
     limit_key: str | None
 
 
+def _load_model(path: str) -> Any:
+    """The class at ``"package.module:Name"``, importing its module."""
+    module, _, name = path.partition(":")
+    return getattr(import_module(module), name)
+
+
 @dataclass(frozen=True, slots=True)
 class OperationSpec(Generic[ReqT, RespT]):
     """One API operation.
 
+    The request and response models are named (``"package.module:Class"``) and
+    imported on first use of ``request`` or ``response``: describing every
+    operation creates no model class.
+
     Attributes:
         name: The operation as AWS names it (``"DescribeProjects"``).
         method: The botocore client method (``"describe_projects"``).
-        request: The request model.
-        response: The response model.
+        request_model: Where the request model is (``"package.module:Class"``).
+        response_model: Where the response model is.
         errors: The error codes the operation documents.
         retryable: The documented codes that are worth a retry.
         token_field: Python name of the idempotency token field, if any.
@@ -48,13 +59,33 @@ class OperationSpec(Generic[ReqT, RespT]):
 
     name: str
     method: str
-    request: type[ReqT]
-    response: type[RespT]
+    request_model: str
+    response_model: str
     errors: frozenset[str]
     retryable: frozenset[str]
     token_field: str | None = None
     safe_to_retry: bool = False
     paginator: PaginatorSpec | None = None
+    _request: type[ReqT] | None = field(default=None, init=False, repr=False, compare=False)
+    _response: type[RespT] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def request(self) -> type[ReqT]:
+        """The request model (imported on first use)."""
+        model = self._request
+        if model is None:
+            model = _load_model(self.request_model)
+            object.__setattr__(self, "_request", model)
+        return model
+
+    @property
+    def response(self) -> type[RespT]:
+        """The response model (imported on first use)."""
+        model = self._response
+        if model is None:
+            model = _load_model(self.response_model)
+            object.__setattr__(self, "_response", model)
+        return model
 
 
 @dataclass(frozen=True, slots=True)

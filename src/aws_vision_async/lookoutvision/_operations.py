@@ -6,10 +6,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .._core.operation import OperationSpec, PaginatorSpec, ServiceSpec
 from . import errors as _errors
-from . import models as _m
+
+if TYPE_CHECKING:
+    from . import models as _m
 
 SERVICE = ServiceSpec(
     service_name="lookoutvision",
@@ -49,8 +52,8 @@ SERVICE = ServiceSpec(
 CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse] = OperationSpec(
     name="CreateDataset",
     method="create_dataset",
-    request=_m.CreateDatasetRequest,
-    response=_m.CreateDatasetResponse,
+    request_model="aws_vision_async.lookoutvision._models._create_dataset:CreateDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._models._create_dataset:CreateDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -70,8 +73,8 @@ CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse]
 CREATE_MODEL: OperationSpec[_m.CreateModelRequest, _m.CreateModelResponse] = OperationSpec(
     name="CreateModel",
     method="create_model",
-    request=_m.CreateModelRequest,
-    response=_m.CreateModelResponse,
+    request_model="aws_vision_async.lookoutvision._models._create_model:CreateModelRequest",
+    response_model="aws_vision_async.lookoutvision._models._create_model:CreateModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -91,8 +94,8 @@ CREATE_MODEL: OperationSpec[_m.CreateModelRequest, _m.CreateModelResponse] = Ope
 CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse] = OperationSpec(
     name="CreateProject",
     method="create_project",
-    request=_m.CreateProjectRequest,
-    response=_m.CreateProjectResponse,
+    request_model="aws_vision_async.lookoutvision._models._create_project:CreateProjectRequest",
+    response_model="aws_vision_async.lookoutvision._models._create_project:CreateProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -112,8 +115,8 @@ CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse]
 DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse] = OperationSpec(
     name="DeleteDataset",
     method="delete_dataset",
-    request=_m.DeleteDatasetRequest,
-    response=_m.DeleteDatasetResponse,
+    request_model="aws_vision_async.lookoutvision._models._delete_dataset:DeleteDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._models._delete_dataset:DeleteDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -132,8 +135,8 @@ DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse]
 DELETE_MODEL: OperationSpec[_m.DeleteModelRequest, _m.DeleteModelResponse] = OperationSpec(
     name="DeleteModel",
     method="delete_model",
-    request=_m.DeleteModelRequest,
-    response=_m.DeleteModelResponse,
+    request_model="aws_vision_async.lookoutvision._models._delete_model:DeleteModelRequest",
+    response_model="aws_vision_async.lookoutvision._models._delete_model:DeleteModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -152,8 +155,8 @@ DELETE_MODEL: OperationSpec[_m.DeleteModelRequest, _m.DeleteModelResponse] = Ope
 DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse] = OperationSpec(
     name="DeleteProject",
     method="delete_project",
-    request=_m.DeleteProjectRequest,
-    response=_m.DeleteProjectResponse,
+    request_model="aws_vision_async.lookoutvision._models._delete_project:DeleteProjectRequest",
+    response_model="aws_vision_async.lookoutvision._models._delete_project:DeleteProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -172,8 +175,8 @@ DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse]
 DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetResponse] = OperationSpec(
     name="DescribeDataset",
     method="describe_dataset",
-    request=_m.DescribeDatasetRequest,
-    response=_m.DescribeDatasetResponse,
+    request_model="aws_vision_async.lookoutvision._models._describe_dataset:DescribeDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._models._describe_dataset:DescribeDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -191,8 +194,8 @@ DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetRes
 DESCRIBE_MODEL: OperationSpec[_m.DescribeModelRequest, _m.DescribeModelResponse] = OperationSpec(
     name="DescribeModel",
     method="describe_model",
-    request=_m.DescribeModelRequest,
-    response=_m.DescribeModelResponse,
+    request_model="aws_vision_async.lookoutvision._models._describe_model:DescribeModelRequest",
+    response_model="aws_vision_async.lookoutvision._models._describe_model:DescribeModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -212,8 +215,8 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
 ] = OperationSpec(
     name="DescribeModelPackagingJob",
     method="describe_model_packaging_job",
-    request=_m.DescribeModelPackagingJobRequest,
-    response=_m.DescribeModelPackagingJobResponse,
+    request_model="aws_vision_async.lookoutvision._models._describe_model_packaging_job:DescribeModelPackagingJobRequest",
+    response_model="aws_vision_async.lookoutvision._models._describe_model_packaging_job:DescribeModelPackagingJobResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -230,8 +233,8 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
 DESCRIBE_PROJECT: OperationSpec[_m.DescribeProjectRequest, _m.DescribeProjectResponse] = OperationSpec(
     name="DescribeProject",
     method="describe_project",
-    request=_m.DescribeProjectRequest,
-    response=_m.DescribeProjectResponse,
+    request_model="aws_vision_async.lookoutvision._models._describe_project:DescribeProjectRequest",
+    response_model="aws_vision_async.lookoutvision._models._describe_project:DescribeProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -249,8 +252,8 @@ DESCRIBE_PROJECT: OperationSpec[_m.DescribeProjectRequest, _m.DescribeProjectRes
 DETECT_ANOMALIES: OperationSpec[_m.DetectAnomaliesRequest, _m.DetectAnomaliesResponse] = OperationSpec(
     name="DetectAnomalies",
     method="detect_anomalies",
-    request=_m.DetectAnomaliesRequest,
-    response=_m.DetectAnomaliesResponse,
+    request_model="aws_vision_async.lookoutvision._models._detect_anomalies:DetectAnomaliesRequest",
+    response_model="aws_vision_async.lookoutvision._models._detect_anomalies:DetectAnomaliesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -268,8 +271,8 @@ DETECT_ANOMALIES: OperationSpec[_m.DetectAnomaliesRequest, _m.DetectAnomaliesRes
 LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDatasetEntriesResponse] = OperationSpec(
     name="ListDatasetEntries",
     method="list_dataset_entries",
-    request=_m.ListDatasetEntriesRequest,
-    response=_m.ListDatasetEntriesResponse,
+    request_model="aws_vision_async.lookoutvision._models._list_dataset_entries:ListDatasetEntriesRequest",
+    response_model="aws_vision_async.lookoutvision._models._list_dataset_entries:ListDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -293,8 +296,8 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[_m.ListModelPackagingJobsRequest, _m.Li
     OperationSpec(
         name="ListModelPackagingJobs",
         method="list_model_packaging_jobs",
-        request=_m.ListModelPackagingJobsRequest,
-        response=_m.ListModelPackagingJobsResponse,
+        request_model="aws_vision_async.lookoutvision._models._list_model_packaging_jobs:ListModelPackagingJobsRequest",
+        response_model="aws_vision_async.lookoutvision._models._list_model_packaging_jobs:ListModelPackagingJobsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -317,8 +320,8 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[_m.ListModelPackagingJobsRequest, _m.Li
 LIST_MODELS: OperationSpec[_m.ListModelsRequest, _m.ListModelsResponse] = OperationSpec(
     name="ListModels",
     method="list_models",
-    request=_m.ListModelsRequest,
-    response=_m.ListModelsResponse,
+    request_model="aws_vision_async.lookoutvision._models._list_models:ListModelsRequest",
+    response_model="aws_vision_async.lookoutvision._models._list_models:ListModelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -341,8 +344,8 @@ LIST_MODELS: OperationSpec[_m.ListModelsRequest, _m.ListModelsResponse] = Operat
 LIST_PROJECTS: OperationSpec[_m.ListProjectsRequest, _m.ListProjectsResponse] = OperationSpec(
     name="ListProjects",
     method="list_projects",
-    request=_m.ListProjectsRequest,
-    response=_m.ListProjectsResponse,
+    request_model="aws_vision_async.lookoutvision._models._list_projects:ListProjectsRequest",
+    response_model="aws_vision_async.lookoutvision._models._list_projects:ListProjectsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -365,8 +368,8 @@ LIST_PROJECTS: OperationSpec[_m.ListProjectsRequest, _m.ListProjectsResponse] = 
 LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTagsForResourceResponse] = OperationSpec(
     name="ListTagsForResource",
     method="list_tags_for_resource",
-    request=_m.ListTagsForResourceRequest,
-    response=_m.ListTagsForResourceResponse,
+    request_model="aws_vision_async.lookoutvision._models._list_tags_for_resource:ListTagsForResourceRequest",
+    response_model="aws_vision_async.lookoutvision._models._list_tags_for_resource:ListTagsForResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -384,8 +387,8 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTags
 START_MODEL: OperationSpec[_m.StartModelRequest, _m.StartModelResponse] = OperationSpec(
     name="StartModel",
     method="start_model",
-    request=_m.StartModelRequest,
-    response=_m.StartModelResponse,
+    request_model="aws_vision_async.lookoutvision._models._start_model:StartModelRequest",
+    response_model="aws_vision_async.lookoutvision._models._start_model:StartModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -406,8 +409,8 @@ START_MODEL_PACKAGING_JOB: OperationSpec[_m.StartModelPackagingJobRequest, _m.St
     OperationSpec(
         name="StartModelPackagingJob",
         method="start_model_packaging_job",
-        request=_m.StartModelPackagingJobRequest,
-        response=_m.StartModelPackagingJobResponse,
+        request_model="aws_vision_async.lookoutvision._models._start_model_packaging_job:StartModelPackagingJobRequest",
+        response_model="aws_vision_async.lookoutvision._models._start_model_packaging_job:StartModelPackagingJobResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -428,8 +431,8 @@ START_MODEL_PACKAGING_JOB: OperationSpec[_m.StartModelPackagingJobRequest, _m.St
 STOP_MODEL: OperationSpec[_m.StopModelRequest, _m.StopModelResponse] = OperationSpec(
     name="StopModel",
     method="stop_model",
-    request=_m.StopModelRequest,
-    response=_m.StopModelResponse,
+    request_model="aws_vision_async.lookoutvision._models._stop_model:StopModelRequest",
+    response_model="aws_vision_async.lookoutvision._models._stop_model:StopModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -448,8 +451,8 @@ STOP_MODEL: OperationSpec[_m.StopModelRequest, _m.StopModelResponse] = Operation
 TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = OperationSpec(
     name="TagResource",
     method="tag_resource",
-    request=_m.TagResourceRequest,
-    response=_m.TagResourceResponse,
+    request_model="aws_vision_async.lookoutvision._models._tag_resource:TagResourceRequest",
+    response_model="aws_vision_async.lookoutvision._models._tag_resource:TagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -468,8 +471,8 @@ TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = Ope
 UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse] = OperationSpec(
     name="UntagResource",
     method="untag_resource",
-    request=_m.UntagResourceRequest,
-    response=_m.UntagResourceResponse,
+    request_model="aws_vision_async.lookoutvision._models._untag_resource:UntagResourceRequest",
+    response_model="aws_vision_async.lookoutvision._models._untag_resource:UntagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -487,8 +490,8 @@ UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse]
 UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateDatasetEntriesResponse] = OperationSpec(
     name="UpdateDatasetEntries",
     method="update_dataset_entries",
-    request=_m.UpdateDatasetEntriesRequest,
-    response=_m.UpdateDatasetEntriesResponse,
+    request_model="aws_vision_async.lookoutvision._models._update_dataset_entries:UpdateDatasetEntriesRequest",
+    response_model="aws_vision_async.lookoutvision._models._update_dataset_entries:UpdateDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",

@@ -7,65 +7,46 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .._core.client import BaseClient, drop_none
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
 from . import _operations as _ops
-from .models import (
-    CreateDatasetRequest,
-    CreateDatasetResponse,
-    CreateModelRequest,
-    CreateModelResponse,
-    CreateProjectRequest,
-    CreateProjectResponse,
-    DatasetSource,
-    DeleteDatasetRequest,
-    DeleteDatasetResponse,
-    DeleteModelRequest,
-    DeleteModelResponse,
-    DeleteProjectRequest,
-    DeleteProjectResponse,
-    DescribeDatasetRequest,
-    DescribeDatasetResponse,
-    DescribeModelPackagingJobRequest,
-    DescribeModelPackagingJobResponse,
-    DescribeModelRequest,
-    DescribeModelResponse,
-    DescribeProjectRequest,
-    DescribeProjectResponse,
-    DetectAnomaliesRequest,
-    DetectAnomaliesResponse,
-    ListDatasetEntriesRequest,
-    ListDatasetEntriesResponse,
-    ListModelPackagingJobsRequest,
-    ListModelPackagingJobsResponse,
-    ListModelsRequest,
-    ListModelsResponse,
-    ListProjectsRequest,
-    ListProjectsResponse,
-    ListTagsForResourceRequest,
-    ListTagsForResourceResponse,
-    ModelMetadata,
-    ModelPackagingConfiguration,
-    ModelPackagingJobMetadata,
-    OutputConfig,
-    ProjectMetadata,
-    StartModelPackagingJobRequest,
-    StartModelPackagingJobResponse,
-    StartModelRequest,
-    StartModelResponse,
-    StopModelRequest,
-    StopModelResponse,
-    Tag,
-    TagResourceRequest,
-    TagResourceResponse,
-    UntagResourceRequest,
-    UntagResourceResponse,
-    UpdateDatasetEntriesRequest,
-    UpdateDatasetEntriesResponse,
-)
+
+if TYPE_CHECKING:
+    # Annotations only: each model loads when its operation is first called.
+    from .models import (
+        CreateDatasetResponse,
+        CreateModelResponse,
+        CreateProjectResponse,
+        DatasetSource,
+        DeleteDatasetResponse,
+        DeleteModelResponse,
+        DeleteProjectResponse,
+        DescribeDatasetResponse,
+        DescribeModelPackagingJobResponse,
+        DescribeModelResponse,
+        DescribeProjectResponse,
+        DetectAnomaliesResponse,
+        ListDatasetEntriesResponse,
+        ListModelPackagingJobsResponse,
+        ListModelsResponse,
+        ListProjectsResponse,
+        ListTagsForResourceResponse,
+        ModelMetadata,
+        ModelPackagingConfiguration,
+        ModelPackagingJobMetadata,
+        OutputConfig,
+        ProjectMetadata,
+        StartModelPackagingJobResponse,
+        StartModelResponse,
+        StopModelResponse,
+        Tag,
+        TagResourceResponse,
+        UntagResourceResponse,
+        UpdateDatasetEntriesResponse,
+    )
 
 __all__ = ["LookoutVisionClient"]
 
@@ -124,7 +105,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = CreateDatasetRequest.model_validate(
+        request = _ops.CREATE_DATASET.request.model_validate(
             drop_none(
                 project_name=project_name,
                 dataset_type=dataset_type,
@@ -173,7 +154,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = CreateModelRequest.model_validate(
+        request = _ops.CREATE_MODEL.request.model_validate(
             drop_none(
                 project_name=project_name,
                 description=description,
@@ -210,7 +191,9 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = CreateProjectRequest.model_validate(drop_none(project_name=project_name, client_token=client_token))
+        request = _ops.CREATE_PROJECT.request.model_validate(
+            drop_none(project_name=project_name, client_token=client_token)
+        )
         return await self._call(_ops.CREATE_PROJECT, request)
 
     async def delete_dataset(
@@ -238,7 +221,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DeleteDatasetRequest.model_validate(
+        request = _ops.DELETE_DATASET.request.model_validate(
             drop_none(project_name=project_name, dataset_type=dataset_type, client_token=client_token)
         )
         return await self._call(_ops.DELETE_DATASET, request)
@@ -270,7 +253,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DeleteModelRequest.model_validate(
+        request = _ops.DELETE_MODEL.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, client_token=client_token)
         )
         return await self._call(_ops.DELETE_MODEL, request)
@@ -297,7 +280,9 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DeleteProjectRequest.model_validate(drop_none(project_name=project_name, client_token=client_token))
+        request = _ops.DELETE_PROJECT.request.model_validate(
+            drop_none(project_name=project_name, client_token=client_token)
+        )
         return await self._call(_ops.DELETE_PROJECT, request)
 
     async def describe_dataset(self, *, project_name: str, dataset_type: str) -> DescribeDatasetResponse:
@@ -321,7 +306,9 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DescribeDatasetRequest.model_validate(drop_none(project_name=project_name, dataset_type=dataset_type))
+        request = _ops.DESCRIBE_DATASET.request.model_validate(
+            drop_none(project_name=project_name, dataset_type=dataset_type)
+        )
         return await self._call(_ops.DESCRIBE_DATASET, request)
 
     async def describe_model(self, *, project_name: str, model_version: str) -> DescribeModelResponse:
@@ -345,7 +332,9 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DescribeModelRequest.model_validate(drop_none(project_name=project_name, model_version=model_version))
+        request = _ops.DESCRIBE_MODEL.request.model_validate(
+            drop_none(project_name=project_name, model_version=model_version)
+        )
         return await self._call(_ops.DESCRIBE_MODEL, request)
 
     async def describe_model_packaging_job(
@@ -370,7 +359,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DescribeModelPackagingJobRequest.model_validate(
+        request = _ops.DESCRIBE_MODEL_PACKAGING_JOB.request.model_validate(
             drop_none(project_name=project_name, job_name=job_name)
         )
         return await self._call(_ops.DESCRIBE_MODEL_PACKAGING_JOB, request)
@@ -394,7 +383,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DescribeProjectRequest.model_validate(drop_none(project_name=project_name))
+        request = _ops.DESCRIBE_PROJECT.request.model_validate(drop_none(project_name=project_name))
         return await self._call(_ops.DESCRIBE_PROJECT, request)
 
     async def detect_anomalies(
@@ -422,7 +411,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = DetectAnomaliesRequest.model_validate(
+        request = _ops.DETECT_ANOMALIES.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, body=body, content_type=content_type)
         )
         return await self._call(_ops.DETECT_ANOMALIES, request)
@@ -472,7 +461,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = ListDatasetEntriesRequest.model_validate(
+        request = _ops.LIST_DATASET_ENTRIES.request.model_validate(
             drop_none(
                 project_name=project_name,
                 dataset_type=dataset_type,
@@ -512,7 +501,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = ListModelPackagingJobsRequest.model_validate(
+        request = _ops.LIST_MODEL_PACKAGING_JOBS.request.model_validate(
             drop_none(project_name=project_name, next_token=next_token, max_results=max_results)
         )
         return self._paginate(_ops.LIST_MODEL_PACKAGING_JOBS, request, _list_model_packaging_jobs_items)
@@ -543,7 +532,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = ListModelsRequest.model_validate(
+        request = _ops.LIST_MODELS.request.model_validate(
             drop_none(project_name=project_name, next_token=next_token, max_results=max_results)
         )
         return self._paginate(_ops.LIST_MODELS, request, _list_models_items)
@@ -572,7 +561,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = ListProjectsRequest.model_validate(drop_none(next_token=next_token, max_results=max_results))
+        request = _ops.LIST_PROJECTS.request.model_validate(drop_none(next_token=next_token, max_results=max_results))
         return self._paginate(_ops.LIST_PROJECTS, request, _list_projects_items)
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
@@ -595,7 +584,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = ListTagsForResourceRequest.model_validate(drop_none(resource_arn=resource_arn))
+        request = _ops.LIST_TAGS_FOR_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn))
         return await self._call(_ops.LIST_TAGS_FOR_RESOURCE, request)
 
     async def start_model(
@@ -635,7 +624,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = StartModelRequest.model_validate(
+        request = _ops.START_MODEL.request.model_validate(
             drop_none(
                 project_name=project_name,
                 model_version=model_version,
@@ -686,7 +675,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = StartModelPackagingJobRequest.model_validate(
+        request = _ops.START_MODEL_PACKAGING_JOB.request.model_validate(
             drop_none(
                 project_name=project_name,
                 model_version=model_version,
@@ -725,7 +714,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = StopModelRequest.model_validate(
+        request = _ops.STOP_MODEL.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, client_token=client_token)
         )
         return await self._call(_ops.STOP_MODEL, request)
@@ -753,7 +742,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = TagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
+        request = _ops.TAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
 
     async def untag_resource(self, *, resource_arn: str, tag_keys: Sequence[str]) -> UntagResourceResponse:
@@ -779,7 +768,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = UntagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
+        request = _ops.UNTAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
         return await self._call(_ops.UNTAG_RESOURCE, request)
 
     async def update_dataset_entries(
@@ -812,7 +801,7 @@ class LookoutVisionClient(BaseClient):
                 request.
             ValidationException: An input validation error occured.
         """
-        request = UpdateDatasetEntriesRequest.model_validate(
+        request = _ops.UPDATE_DATASET_ENTRIES.request.model_validate(
             drop_none(project_name=project_name, dataset_type=dataset_type, changes=changes, client_token=client_token)
         )
         return await self._call(_ops.UPDATE_DATASET_ENTRIES, request)

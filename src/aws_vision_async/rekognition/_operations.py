@@ -5,9 +5,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .._core.operation import OperationSpec, PaginatorSpec, ServiceSpec
 from . import errors as _errors
-from . import models as _m
+
+if TYPE_CHECKING:
+    from . import models as _m
 
 SERVICE = ServiceSpec(
     service_name="rekognition",
@@ -98,8 +102,8 @@ SERVICE = ServiceSpec(
 ASSOCIATE_FACES: OperationSpec[_m.AssociateFacesRequest, _m.AssociateFacesResponse] = OperationSpec(
     name="AssociateFaces",
     method="associate_faces",
-    request=_m.AssociateFacesRequest,
-    response=_m.AssociateFacesResponse,
+    request_model="aws_vision_async.rekognition._models._associate_faces:AssociateFacesRequest",
+    response_model="aws_vision_async.rekognition._models._associate_faces:AssociateFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -121,8 +125,8 @@ ASSOCIATE_FACES: OperationSpec[_m.AssociateFacesRequest, _m.AssociateFacesRespon
 COMPARE_FACES: OperationSpec[_m.CompareFacesRequest, _m.CompareFacesResponse] = OperationSpec(
     name="CompareFaces",
     method="compare_faces",
-    request=_m.CompareFacesRequest,
-    response=_m.CompareFacesResponse,
+    request_model="aws_vision_async.rekognition._models._compare_faces:CompareFacesRequest",
+    response_model="aws_vision_async.rekognition._models._compare_faces:CompareFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -142,8 +146,8 @@ COMPARE_FACES: OperationSpec[_m.CompareFacesRequest, _m.CompareFacesResponse] = 
 COPY_PROJECT_VERSION: OperationSpec[_m.CopyProjectVersionRequest, _m.CopyProjectVersionResponse] = OperationSpec(
     name="CopyProjectVersion",
     method="copy_project_version",
-    request=_m.CopyProjectVersionRequest,
-    response=_m.CopyProjectVersionResponse,
+    request_model="aws_vision_async.rekognition._models._copy_project_version:CopyProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._models._copy_project_version:CopyProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -164,8 +168,8 @@ COPY_PROJECT_VERSION: OperationSpec[_m.CopyProjectVersionRequest, _m.CopyProject
 CREATE_COLLECTION: OperationSpec[_m.CreateCollectionRequest, _m.CreateCollectionResponse] = OperationSpec(
     name="CreateCollection",
     method="create_collection",
-    request=_m.CreateCollectionRequest,
-    response=_m.CreateCollectionResponse,
+    request_model="aws_vision_async.rekognition._models._create_collection:CreateCollectionRequest",
+    response_model="aws_vision_async.rekognition._models._create_collection:CreateCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -184,8 +188,8 @@ CREATE_COLLECTION: OperationSpec[_m.CreateCollectionRequest, _m.CreateCollection
 CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse] = OperationSpec(
     name="CreateDataset",
     method="create_dataset",
-    request=_m.CreateDatasetRequest,
-    response=_m.CreateDatasetResponse,
+    request_model="aws_vision_async.rekognition._models._create_dataset:CreateDatasetRequest",
+    response_model="aws_vision_async.rekognition._models._create_dataset:CreateDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -208,8 +212,8 @@ CREATE_FACE_LIVENESS_SESSION: OperationSpec[
 ] = OperationSpec(
     name="CreateFaceLivenessSession",
     method="create_face_liveness_session",
-    request=_m.CreateFaceLivenessSessionRequest,
-    response=_m.CreateFaceLivenessSessionResponse,
+    request_model="aws_vision_async.rekognition._models._create_face_liveness_session:CreateFaceLivenessSessionRequest",
+    response_model="aws_vision_async.rekognition._models._create_face_liveness_session:CreateFaceLivenessSessionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -226,8 +230,8 @@ CREATE_FACE_LIVENESS_SESSION: OperationSpec[
 CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse] = OperationSpec(
     name="CreateProject",
     method="create_project",
-    request=_m.CreateProjectRequest,
-    response=_m.CreateProjectResponse,
+    request_model="aws_vision_async.rekognition._models._create_project:CreateProjectRequest",
+    response_model="aws_vision_async.rekognition._models._create_project:CreateProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -246,8 +250,8 @@ CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse]
 CREATE_PROJECT_VERSION: OperationSpec[_m.CreateProjectVersionRequest, _m.CreateProjectVersionResponse] = OperationSpec(
     name="CreateProjectVersion",
     method="create_project_version",
-    request=_m.CreateProjectVersionRequest,
-    response=_m.CreateProjectVersionResponse,
+    request_model="aws_vision_async.rekognition._models._create_project_version:CreateProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._models._create_project_version:CreateProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -269,8 +273,8 @@ CREATE_STREAM_PROCESSOR: OperationSpec[_m.CreateStreamProcessorRequest, _m.Creat
     OperationSpec(
         name="CreateStreamProcessor",
         method="create_stream_processor",
-        request=_m.CreateStreamProcessorRequest,
-        response=_m.CreateStreamProcessorResponse,
+        request_model="aws_vision_async.rekognition._models._create_stream_processor:CreateStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._models._create_stream_processor:CreateStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -291,8 +295,8 @@ CREATE_STREAM_PROCESSOR: OperationSpec[_m.CreateStreamProcessorRequest, _m.Creat
 CREATE_USER: OperationSpec[_m.CreateUserRequest, _m.CreateUserResponse] = OperationSpec(
     name="CreateUser",
     method="create_user",
-    request=_m.CreateUserRequest,
-    response=_m.CreateUserResponse,
+    request_model="aws_vision_async.rekognition._models._create_user:CreateUserRequest",
+    response_model="aws_vision_async.rekognition._models._create_user:CreateUserResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -314,8 +318,8 @@ CREATE_USER: OperationSpec[_m.CreateUserRequest, _m.CreateUserResponse] = Operat
 DELETE_COLLECTION: OperationSpec[_m.DeleteCollectionRequest, _m.DeleteCollectionResponse] = OperationSpec(
     name="DeleteCollection",
     method="delete_collection",
-    request=_m.DeleteCollectionRequest,
-    response=_m.DeleteCollectionResponse,
+    request_model="aws_vision_async.rekognition._models._delete_collection:DeleteCollectionRequest",
+    response_model="aws_vision_async.rekognition._models._delete_collection:DeleteCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -333,8 +337,8 @@ DELETE_COLLECTION: OperationSpec[_m.DeleteCollectionRequest, _m.DeleteCollection
 DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse] = OperationSpec(
     name="DeleteDataset",
     method="delete_dataset",
-    request=_m.DeleteDatasetRequest,
-    response=_m.DeleteDatasetResponse,
+    request_model="aws_vision_async.rekognition._models._delete_dataset:DeleteDatasetRequest",
+    response_model="aws_vision_async.rekognition._models._delete_dataset:DeleteDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -354,8 +358,8 @@ DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse]
 DELETE_FACES: OperationSpec[_m.DeleteFacesRequest, _m.DeleteFacesResponse] = OperationSpec(
     name="DeleteFaces",
     method="delete_faces",
-    request=_m.DeleteFacesRequest,
-    response=_m.DeleteFacesResponse,
+    request_model="aws_vision_async.rekognition._models._delete_faces:DeleteFacesRequest",
+    response_model="aws_vision_async.rekognition._models._delete_faces:DeleteFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -373,8 +377,8 @@ DELETE_FACES: OperationSpec[_m.DeleteFacesRequest, _m.DeleteFacesResponse] = Ope
 DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse] = OperationSpec(
     name="DeleteProject",
     method="delete_project",
-    request=_m.DeleteProjectRequest,
-    response=_m.DeleteProjectResponse,
+    request_model="aws_vision_async.rekognition._models._delete_project:DeleteProjectRequest",
+    response_model="aws_vision_async.rekognition._models._delete_project:DeleteProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -393,8 +397,8 @@ DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse]
 DELETE_PROJECT_POLICY: OperationSpec[_m.DeleteProjectPolicyRequest, _m.DeleteProjectPolicyResponse] = OperationSpec(
     name="DeleteProjectPolicy",
     method="delete_project_policy",
-    request=_m.DeleteProjectPolicyRequest,
-    response=_m.DeleteProjectPolicyResponse,
+    request_model="aws_vision_async.rekognition._models._delete_project_policy:DeleteProjectPolicyRequest",
+    response_model="aws_vision_async.rekognition._models._delete_project_policy:DeleteProjectPolicyResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -413,8 +417,8 @@ DELETE_PROJECT_POLICY: OperationSpec[_m.DeleteProjectPolicyRequest, _m.DeletePro
 DELETE_PROJECT_VERSION: OperationSpec[_m.DeleteProjectVersionRequest, _m.DeleteProjectVersionResponse] = OperationSpec(
     name="DeleteProjectVersion",
     method="delete_project_version",
-    request=_m.DeleteProjectVersionRequest,
-    response=_m.DeleteProjectVersionResponse,
+    request_model="aws_vision_async.rekognition._models._delete_project_version:DeleteProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._models._delete_project_version:DeleteProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -434,8 +438,8 @@ DELETE_STREAM_PROCESSOR: OperationSpec[_m.DeleteStreamProcessorRequest, _m.Delet
     OperationSpec(
         name="DeleteStreamProcessor",
         method="delete_stream_processor",
-        request=_m.DeleteStreamProcessorRequest,
-        response=_m.DeleteStreamProcessorResponse,
+        request_model="aws_vision_async.rekognition._models._delete_stream_processor:DeleteStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._models._delete_stream_processor:DeleteStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -455,8 +459,8 @@ DELETE_STREAM_PROCESSOR: OperationSpec[_m.DeleteStreamProcessorRequest, _m.Delet
 DELETE_USER: OperationSpec[_m.DeleteUserRequest, _m.DeleteUserResponse] = OperationSpec(
     name="DeleteUser",
     method="delete_user",
-    request=_m.DeleteUserRequest,
-    response=_m.DeleteUserResponse,
+    request_model="aws_vision_async.rekognition._models._delete_user:DeleteUserRequest",
+    response_model="aws_vision_async.rekognition._models._delete_user:DeleteUserResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -477,8 +481,8 @@ DELETE_USER: OperationSpec[_m.DeleteUserRequest, _m.DeleteUserResponse] = Operat
 DESCRIBE_COLLECTION: OperationSpec[_m.DescribeCollectionRequest, _m.DescribeCollectionResponse] = OperationSpec(
     name="DescribeCollection",
     method="describe_collection",
-    request=_m.DescribeCollectionRequest,
-    response=_m.DescribeCollectionResponse,
+    request_model="aws_vision_async.rekognition._models._describe_collection:DescribeCollectionRequest",
+    response_model="aws_vision_async.rekognition._models._describe_collection:DescribeCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -496,8 +500,8 @@ DESCRIBE_COLLECTION: OperationSpec[_m.DescribeCollectionRequest, _m.DescribeColl
 DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetResponse] = OperationSpec(
     name="DescribeDataset",
     method="describe_dataset",
-    request=_m.DescribeDatasetRequest,
-    response=_m.DescribeDatasetResponse,
+    request_model="aws_vision_async.rekognition._models._describe_dataset:DescribeDatasetRequest",
+    response_model="aws_vision_async.rekognition._models._describe_dataset:DescribeDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -516,8 +520,8 @@ DESCRIBE_PROJECT_VERSIONS: OperationSpec[_m.DescribeProjectVersionsRequest, _m.D
     OperationSpec(
         name="DescribeProjectVersions",
         method="describe_project_versions",
-        request=_m.DescribeProjectVersionsRequest,
-        response=_m.DescribeProjectVersionsResponse,
+        request_model="aws_vision_async.rekognition._models._describe_project_versions:DescribeProjectVersionsRequest",
+        response_model="aws_vision_async.rekognition._models._describe_project_versions:DescribeProjectVersionsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -542,8 +546,8 @@ DESCRIBE_PROJECT_VERSIONS: OperationSpec[_m.DescribeProjectVersionsRequest, _m.D
 DESCRIBE_PROJECTS: OperationSpec[_m.DescribeProjectsRequest, _m.DescribeProjectsResponse] = OperationSpec(
     name="DescribeProjects",
     method="describe_projects",
-    request=_m.DescribeProjectsRequest,
-    response=_m.DescribeProjectsResponse,
+    request_model="aws_vision_async.rekognition._models._describe_projects:DescribeProjectsRequest",
+    response_model="aws_vision_async.rekognition._models._describe_projects:DescribeProjectsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -567,8 +571,8 @@ DESCRIBE_STREAM_PROCESSOR: OperationSpec[_m.DescribeStreamProcessorRequest, _m.D
     OperationSpec(
         name="DescribeStreamProcessor",
         method="describe_stream_processor",
-        request=_m.DescribeStreamProcessorRequest,
-        response=_m.DescribeStreamProcessorResponse,
+        request_model="aws_vision_async.rekognition._models._describe_stream_processor:DescribeStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._models._describe_stream_processor:DescribeStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -587,8 +591,8 @@ DESCRIBE_STREAM_PROCESSOR: OperationSpec[_m.DescribeStreamProcessorRequest, _m.D
 DETECT_CUSTOM_LABELS: OperationSpec[_m.DetectCustomLabelsRequest, _m.DetectCustomLabelsResponse] = OperationSpec(
     name="DetectCustomLabels",
     method="detect_custom_labels",
-    request=_m.DetectCustomLabelsRequest,
-    response=_m.DetectCustomLabelsResponse,
+    request_model="aws_vision_async.rekognition._models._detect_custom_labels:DetectCustomLabelsRequest",
+    response_model="aws_vision_async.rekognition._models._detect_custom_labels:DetectCustomLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -611,8 +615,8 @@ DETECT_CUSTOM_LABELS: OperationSpec[_m.DetectCustomLabelsRequest, _m.DetectCusto
 DETECT_FACES: OperationSpec[_m.DetectFacesRequest, _m.DetectFacesResponse] = OperationSpec(
     name="DetectFaces",
     method="detect_faces",
-    request=_m.DetectFacesRequest,
-    response=_m.DetectFacesResponse,
+    request_model="aws_vision_async.rekognition._models._detect_faces:DetectFacesRequest",
+    response_model="aws_vision_async.rekognition._models._detect_faces:DetectFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -632,8 +636,8 @@ DETECT_FACES: OperationSpec[_m.DetectFacesRequest, _m.DetectFacesResponse] = Ope
 DETECT_LABELS: OperationSpec[_m.DetectLabelsRequest, _m.DetectLabelsResponse] = OperationSpec(
     name="DetectLabels",
     method="detect_labels",
-    request=_m.DetectLabelsRequest,
-    response=_m.DetectLabelsResponse,
+    request_model="aws_vision_async.rekognition._models._detect_labels:DetectLabelsRequest",
+    response_model="aws_vision_async.rekognition._models._detect_labels:DetectLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -654,8 +658,8 @@ DETECT_MODERATION_LABELS: OperationSpec[_m.DetectModerationLabelsRequest, _m.Det
     OperationSpec(
         name="DetectModerationLabels",
         method="detect_moderation_labels",
-        request=_m.DetectModerationLabelsRequest,
-        response=_m.DetectModerationLabelsResponse,
+        request_model="aws_vision_async.rekognition._models._detect_moderation_labels:DetectModerationLabelsRequest",
+        response_model="aws_vision_async.rekognition._models._detect_moderation_labels:DetectModerationLabelsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -681,8 +685,8 @@ DETECT_PROTECTIVE_EQUIPMENT: OperationSpec[
 ] = OperationSpec(
     name="DetectProtectiveEquipment",
     method="detect_protective_equipment",
-    request=_m.DetectProtectiveEquipmentRequest,
-    response=_m.DetectProtectiveEquipmentResponse,
+    request_model="aws_vision_async.rekognition._models._detect_protective_equipment:DetectProtectiveEquipmentRequest",
+    response_model="aws_vision_async.rekognition._models._detect_protective_equipment:DetectProtectiveEquipmentResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -702,8 +706,8 @@ DETECT_PROTECTIVE_EQUIPMENT: OperationSpec[
 DETECT_TEXT: OperationSpec[_m.DetectTextRequest, _m.DetectTextResponse] = OperationSpec(
     name="DetectText",
     method="detect_text",
-    request=_m.DetectTextRequest,
-    response=_m.DetectTextResponse,
+    request_model="aws_vision_async.rekognition._models._detect_text:DetectTextRequest",
+    response_model="aws_vision_async.rekognition._models._detect_text:DetectTextResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -723,8 +727,8 @@ DETECT_TEXT: OperationSpec[_m.DetectTextRequest, _m.DetectTextResponse] = Operat
 DISASSOCIATE_FACES: OperationSpec[_m.DisassociateFacesRequest, _m.DisassociateFacesResponse] = OperationSpec(
     name="DisassociateFaces",
     method="disassociate_faces",
-    request=_m.DisassociateFacesRequest,
-    response=_m.DisassociateFacesResponse,
+    request_model="aws_vision_async.rekognition._models._disassociate_faces:DisassociateFacesRequest",
+    response_model="aws_vision_async.rekognition._models._disassociate_faces:DisassociateFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -746,8 +750,8 @@ DISTRIBUTE_DATASET_ENTRIES: OperationSpec[_m.DistributeDatasetEntriesRequest, _m
     OperationSpec(
         name="DistributeDatasetEntries",
         method="distribute_dataset_entries",
-        request=_m.DistributeDatasetEntriesRequest,
-        response=_m.DistributeDatasetEntriesResponse,
+        request_model="aws_vision_async.rekognition._models._distribute_dataset_entries:DistributeDatasetEntriesRequest",
+        response_model="aws_vision_async.rekognition._models._distribute_dataset_entries:DistributeDatasetEntriesResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -767,8 +771,8 @@ DISTRIBUTE_DATASET_ENTRIES: OperationSpec[_m.DistributeDatasetEntriesRequest, _m
 GET_CELEBRITY_INFO: OperationSpec[_m.GetCelebrityInfoRequest, _m.GetCelebrityInfoResponse] = OperationSpec(
     name="GetCelebrityInfo",
     method="get_celebrity_info",
-    request=_m.GetCelebrityInfoRequest,
-    response=_m.GetCelebrityInfoResponse,
+    request_model="aws_vision_async.rekognition._models._get_celebrity_info:GetCelebrityInfoRequest",
+    response_model="aws_vision_async.rekognition._models._get_celebrity_info:GetCelebrityInfoResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -787,8 +791,8 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
     OperationSpec(
         name="GetCelebrityRecognition",
         method="get_celebrity_recognition",
-        request=_m.GetCelebrityRecognitionRequest,
-        response=_m.GetCelebrityRecognitionResponse,
+        request_model="aws_vision_async.rekognition._models._get_celebrity_recognition:GetCelebrityRecognitionRequest",
+        response_model="aws_vision_async.rekognition._models._get_celebrity_recognition:GetCelebrityRecognitionResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -808,8 +812,8 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
 GET_CONTENT_MODERATION: OperationSpec[_m.GetContentModerationRequest, _m.GetContentModerationResponse] = OperationSpec(
     name="GetContentModeration",
     method="get_content_moderation",
-    request=_m.GetContentModerationRequest,
-    response=_m.GetContentModerationResponse,
+    request_model="aws_vision_async.rekognition._models._get_content_moderation:GetContentModerationRequest",
+    response_model="aws_vision_async.rekognition._models._get_content_moderation:GetContentModerationResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -828,8 +832,8 @@ GET_CONTENT_MODERATION: OperationSpec[_m.GetContentModerationRequest, _m.GetCont
 GET_FACE_DETECTION: OperationSpec[_m.GetFaceDetectionRequest, _m.GetFaceDetectionResponse] = OperationSpec(
     name="GetFaceDetection",
     method="get_face_detection",
-    request=_m.GetFaceDetectionRequest,
-    response=_m.GetFaceDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._get_face_detection:GetFaceDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._get_face_detection:GetFaceDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -850,8 +854,8 @@ GET_FACE_LIVENESS_SESSION_RESULTS: OperationSpec[
 ] = OperationSpec(
     name="GetFaceLivenessSessionResults",
     method="get_face_liveness_session_results",
-    request=_m.GetFaceLivenessSessionResultsRequest,
-    response=_m.GetFaceLivenessSessionResultsResponse,
+    request_model="aws_vision_async.rekognition._models._get_face_liveness_session_results:GetFaceLivenessSessionResultsRequest",
+    response_model="aws_vision_async.rekognition._models._get_face_liveness_session_results:GetFaceLivenessSessionResultsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -869,8 +873,8 @@ GET_FACE_LIVENESS_SESSION_RESULTS: OperationSpec[
 GET_FACE_SEARCH: OperationSpec[_m.GetFaceSearchRequest, _m.GetFaceSearchResponse] = OperationSpec(
     name="GetFaceSearch",
     method="get_face_search",
-    request=_m.GetFaceSearchRequest,
-    response=_m.GetFaceSearchResponse,
+    request_model="aws_vision_async.rekognition._models._get_face_search:GetFaceSearchRequest",
+    response_model="aws_vision_async.rekognition._models._get_face_search:GetFaceSearchResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -889,8 +893,8 @@ GET_FACE_SEARCH: OperationSpec[_m.GetFaceSearchRequest, _m.GetFaceSearchResponse
 GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetectionResponse] = OperationSpec(
     name="GetLabelDetection",
     method="get_label_detection",
-    request=_m.GetLabelDetectionRequest,
-    response=_m.GetLabelDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._get_label_detection:GetLabelDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._get_label_detection:GetLabelDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -909,8 +913,8 @@ GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetec
 GET_MEDIA_ANALYSIS_JOB: OperationSpec[_m.GetMediaAnalysisJobRequest, _m.GetMediaAnalysisJobResponse] = OperationSpec(
     name="GetMediaAnalysisJob",
     method="get_media_analysis_job",
-    request=_m.GetMediaAnalysisJobRequest,
-    response=_m.GetMediaAnalysisJobResponse,
+    request_model="aws_vision_async.rekognition._models._get_media_analysis_job:GetMediaAnalysisJobRequest",
+    response_model="aws_vision_async.rekognition._models._get_media_analysis_job:GetMediaAnalysisJobResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -928,8 +932,8 @@ GET_MEDIA_ANALYSIS_JOB: OperationSpec[_m.GetMediaAnalysisJobRequest, _m.GetMedia
 GET_PERSON_TRACKING: OperationSpec[_m.GetPersonTrackingRequest, _m.GetPersonTrackingResponse] = OperationSpec(
     name="GetPersonTracking",
     method="get_person_tracking",
-    request=_m.GetPersonTrackingRequest,
-    response=_m.GetPersonTrackingResponse,
+    request_model="aws_vision_async.rekognition._models._get_person_tracking:GetPersonTrackingRequest",
+    response_model="aws_vision_async.rekognition._models._get_person_tracking:GetPersonTrackingResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -948,8 +952,8 @@ GET_PERSON_TRACKING: OperationSpec[_m.GetPersonTrackingRequest, _m.GetPersonTrac
 GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmentDetectionResponse] = OperationSpec(
     name="GetSegmentDetection",
     method="get_segment_detection",
-    request=_m.GetSegmentDetectionRequest,
-    response=_m.GetSegmentDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._get_segment_detection:GetSegmentDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._get_segment_detection:GetSegmentDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -968,8 +972,8 @@ GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmen
 GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectionResponse] = OperationSpec(
     name="GetTextDetection",
     method="get_text_detection",
-    request=_m.GetTextDetectionRequest,
-    response=_m.GetTextDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._get_text_detection:GetTextDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._get_text_detection:GetTextDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -988,8 +992,8 @@ GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectio
 INDEX_FACES: OperationSpec[_m.IndexFacesRequest, _m.IndexFacesResponse] = OperationSpec(
     name="IndexFaces",
     method="index_faces",
-    request=_m.IndexFacesRequest,
-    response=_m.IndexFacesResponse,
+    request_model="aws_vision_async.rekognition._models._index_faces:IndexFacesRequest",
+    response_model="aws_vision_async.rekognition._models._index_faces:IndexFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1011,8 +1015,8 @@ INDEX_FACES: OperationSpec[_m.IndexFacesRequest, _m.IndexFacesResponse] = Operat
 LIST_COLLECTIONS: OperationSpec[_m.ListCollectionsRequest, _m.ListCollectionsResponse] = OperationSpec(
     name="ListCollections",
     method="list_collections",
-    request=_m.ListCollectionsRequest,
-    response=_m.ListCollectionsResponse,
+    request_model="aws_vision_async.rekognition._models._list_collections:ListCollectionsRequest",
+    response_model="aws_vision_async.rekognition._models._list_collections:ListCollectionsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1036,8 +1040,8 @@ LIST_COLLECTIONS: OperationSpec[_m.ListCollectionsRequest, _m.ListCollectionsRes
 LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDatasetEntriesResponse] = OperationSpec(
     name="ListDatasetEntries",
     method="list_dataset_entries",
-    request=_m.ListDatasetEntriesRequest,
-    response=_m.ListDatasetEntriesResponse,
+    request_model="aws_vision_async.rekognition._models._list_dataset_entries:ListDatasetEntriesRequest",
+    response_model="aws_vision_async.rekognition._models._list_dataset_entries:ListDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1063,8 +1067,8 @@ LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDataset
 LIST_DATASET_LABELS: OperationSpec[_m.ListDatasetLabelsRequest, _m.ListDatasetLabelsResponse] = OperationSpec(
     name="ListDatasetLabels",
     method="list_dataset_labels",
-    request=_m.ListDatasetLabelsRequest,
-    response=_m.ListDatasetLabelsResponse,
+    request_model="aws_vision_async.rekognition._models._list_dataset_labels:ListDatasetLabelsRequest",
+    response_model="aws_vision_async.rekognition._models._list_dataset_labels:ListDatasetLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1090,8 +1094,8 @@ LIST_DATASET_LABELS: OperationSpec[_m.ListDatasetLabelsRequest, _m.ListDatasetLa
 LIST_FACES: OperationSpec[_m.ListFacesRequest, _m.ListFacesResponse] = OperationSpec(
     name="ListFaces",
     method="list_faces",
-    request=_m.ListFacesRequest,
-    response=_m.ListFacesResponse,
+    request_model="aws_vision_async.rekognition._models._list_faces:ListFacesRequest",
+    response_model="aws_vision_async.rekognition._models._list_faces:ListFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1116,8 +1120,8 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
     OperationSpec(
         name="ListMediaAnalysisJobs",
         method="list_media_analysis_jobs",
-        request=_m.ListMediaAnalysisJobsRequest,
-        response=_m.ListMediaAnalysisJobsResponse,
+        request_model="aws_vision_async.rekognition._models._list_media_analysis_jobs:ListMediaAnalysisJobsRequest",
+        response_model="aws_vision_async.rekognition._models._list_media_analysis_jobs:ListMediaAnalysisJobsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1136,8 +1140,8 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
 LIST_PROJECT_POLICIES: OperationSpec[_m.ListProjectPoliciesRequest, _m.ListProjectPoliciesResponse] = OperationSpec(
     name="ListProjectPolicies",
     method="list_project_policies",
-    request=_m.ListProjectPoliciesRequest,
-    response=_m.ListProjectPoliciesResponse,
+    request_model="aws_vision_async.rekognition._models._list_project_policies:ListProjectPoliciesRequest",
+    response_model="aws_vision_async.rekognition._models._list_project_policies:ListProjectPoliciesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1161,8 +1165,8 @@ LIST_PROJECT_POLICIES: OperationSpec[_m.ListProjectPoliciesRequest, _m.ListProje
 LIST_STREAM_PROCESSORS: OperationSpec[_m.ListStreamProcessorsRequest, _m.ListStreamProcessorsResponse] = OperationSpec(
     name="ListStreamProcessors",
     method="list_stream_processors",
-    request=_m.ListStreamProcessorsRequest,
-    response=_m.ListStreamProcessorsResponse,
+    request_model="aws_vision_async.rekognition._models._list_stream_processors:ListStreamProcessorsRequest",
+    response_model="aws_vision_async.rekognition._models._list_stream_processors:ListStreamProcessorsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1185,8 +1189,8 @@ LIST_STREAM_PROCESSORS: OperationSpec[_m.ListStreamProcessorsRequest, _m.ListStr
 LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTagsForResourceResponse] = OperationSpec(
     name="ListTagsForResource",
     method="list_tags_for_resource",
-    request=_m.ListTagsForResourceRequest,
-    response=_m.ListTagsForResourceResponse,
+    request_model="aws_vision_async.rekognition._models._list_tags_for_resource:ListTagsForResourceRequest",
+    response_model="aws_vision_async.rekognition._models._list_tags_for_resource:ListTagsForResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1204,8 +1208,8 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTags
 LIST_USERS: OperationSpec[_m.ListUsersRequest, _m.ListUsersResponse] = OperationSpec(
     name="ListUsers",
     method="list_users",
-    request=_m.ListUsersRequest,
-    response=_m.ListUsersResponse,
+    request_model="aws_vision_async.rekognition._models._list_users:ListUsersRequest",
+    response_model="aws_vision_async.rekognition._models._list_users:ListUsersResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1229,8 +1233,8 @@ LIST_USERS: OperationSpec[_m.ListUsersRequest, _m.ListUsersResponse] = Operation
 PUT_PROJECT_POLICY: OperationSpec[_m.PutProjectPolicyRequest, _m.PutProjectPolicyResponse] = OperationSpec(
     name="PutProjectPolicy",
     method="put_project_policy",
-    request=_m.PutProjectPolicyRequest,
-    response=_m.PutProjectPolicyResponse,
+    request_model="aws_vision_async.rekognition._models._put_project_policy:PutProjectPolicyRequest",
+    response_model="aws_vision_async.rekognition._models._put_project_policy:PutProjectPolicyResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1253,8 +1257,8 @@ PUT_PROJECT_POLICY: OperationSpec[_m.PutProjectPolicyRequest, _m.PutProjectPolic
 RECOGNIZE_CELEBRITIES: OperationSpec[_m.RecognizeCelebritiesRequest, _m.RecognizeCelebritiesResponse] = OperationSpec(
     name="RecognizeCelebrities",
     method="recognize_celebrities",
-    request=_m.RecognizeCelebritiesRequest,
-    response=_m.RecognizeCelebritiesResponse,
+    request_model="aws_vision_async.rekognition._models._recognize_celebrities:RecognizeCelebritiesRequest",
+    response_model="aws_vision_async.rekognition._models._recognize_celebrities:RecognizeCelebritiesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1274,8 +1278,8 @@ RECOGNIZE_CELEBRITIES: OperationSpec[_m.RecognizeCelebritiesRequest, _m.Recogniz
 SEARCH_FACES: OperationSpec[_m.SearchFacesRequest, _m.SearchFacesResponse] = OperationSpec(
     name="SearchFaces",
     method="search_faces",
-    request=_m.SearchFacesRequest,
-    response=_m.SearchFacesResponse,
+    request_model="aws_vision_async.rekognition._models._search_faces:SearchFacesRequest",
+    response_model="aws_vision_async.rekognition._models._search_faces:SearchFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1293,8 +1297,8 @@ SEARCH_FACES: OperationSpec[_m.SearchFacesRequest, _m.SearchFacesResponse] = Ope
 SEARCH_FACES_BY_IMAGE: OperationSpec[_m.SearchFacesByImageRequest, _m.SearchFacesByImageResponse] = OperationSpec(
     name="SearchFacesByImage",
     method="search_faces_by_image",
-    request=_m.SearchFacesByImageRequest,
-    response=_m.SearchFacesByImageResponse,
+    request_model="aws_vision_async.rekognition._models._search_faces_by_image:SearchFacesByImageRequest",
+    response_model="aws_vision_async.rekognition._models._search_faces_by_image:SearchFacesByImageResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1315,8 +1319,8 @@ SEARCH_FACES_BY_IMAGE: OperationSpec[_m.SearchFacesByImageRequest, _m.SearchFace
 SEARCH_USERS: OperationSpec[_m.SearchUsersRequest, _m.SearchUsersResponse] = OperationSpec(
     name="SearchUsers",
     method="search_users",
-    request=_m.SearchUsersRequest,
-    response=_m.SearchUsersResponse,
+    request_model="aws_vision_async.rekognition._models._search_users:SearchUsersRequest",
+    response_model="aws_vision_async.rekognition._models._search_users:SearchUsersResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1334,8 +1338,8 @@ SEARCH_USERS: OperationSpec[_m.SearchUsersRequest, _m.SearchUsersResponse] = Ope
 SEARCH_USERS_BY_IMAGE: OperationSpec[_m.SearchUsersByImageRequest, _m.SearchUsersByImageResponse] = OperationSpec(
     name="SearchUsersByImage",
     method="search_users_by_image",
-    request=_m.SearchUsersByImageRequest,
-    response=_m.SearchUsersByImageResponse,
+    request_model="aws_vision_async.rekognition._models._search_users_by_image:SearchUsersByImageRequest",
+    response_model="aws_vision_async.rekognition._models._search_users_by_image:SearchUsersByImageResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1358,8 +1362,8 @@ START_CELEBRITY_RECOGNITION: OperationSpec[
 ] = OperationSpec(
     name="StartCelebrityRecognition",
     method="start_celebrity_recognition",
-    request=_m.StartCelebrityRecognitionRequest,
-    response=_m.StartCelebrityRecognitionResponse,
+    request_model="aws_vision_async.rekognition._models._start_celebrity_recognition:StartCelebrityRecognitionRequest",
+    response_model="aws_vision_async.rekognition._models._start_celebrity_recognition:StartCelebrityRecognitionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1381,8 +1385,8 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
     OperationSpec(
         name="StartContentModeration",
         method="start_content_moderation",
-        request=_m.StartContentModerationRequest,
-        response=_m.StartContentModerationResponse,
+        request_model="aws_vision_async.rekognition._models._start_content_moderation:StartContentModerationRequest",
+        response_model="aws_vision_async.rekognition._models._start_content_moderation:StartContentModerationResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1404,8 +1408,8 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
 START_FACE_DETECTION: OperationSpec[_m.StartFaceDetectionRequest, _m.StartFaceDetectionResponse] = OperationSpec(
     name="StartFaceDetection",
     method="start_face_detection",
-    request=_m.StartFaceDetectionRequest,
-    response=_m.StartFaceDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._start_face_detection:StartFaceDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._start_face_detection:StartFaceDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1426,8 +1430,8 @@ START_FACE_DETECTION: OperationSpec[_m.StartFaceDetectionRequest, _m.StartFaceDe
 START_FACE_SEARCH: OperationSpec[_m.StartFaceSearchRequest, _m.StartFaceSearchResponse] = OperationSpec(
     name="StartFaceSearch",
     method="start_face_search",
-    request=_m.StartFaceSearchRequest,
-    response=_m.StartFaceSearchResponse,
+    request_model="aws_vision_async.rekognition._models._start_face_search:StartFaceSearchRequest",
+    response_model="aws_vision_async.rekognition._models._start_face_search:StartFaceSearchResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1449,8 +1453,8 @@ START_FACE_SEARCH: OperationSpec[_m.StartFaceSearchRequest, _m.StartFaceSearchRe
 START_LABEL_DETECTION: OperationSpec[_m.StartLabelDetectionRequest, _m.StartLabelDetectionResponse] = OperationSpec(
     name="StartLabelDetection",
     method="start_label_detection",
-    request=_m.StartLabelDetectionRequest,
-    response=_m.StartLabelDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._start_label_detection:StartLabelDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._start_label_detection:StartLabelDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1472,8 +1476,8 @@ START_MEDIA_ANALYSIS_JOB: OperationSpec[_m.StartMediaAnalysisJobRequest, _m.Star
     OperationSpec(
         name="StartMediaAnalysisJob",
         method="start_media_analysis_job",
-        request=_m.StartMediaAnalysisJobRequest,
-        response=_m.StartMediaAnalysisJobResponse,
+        request_model="aws_vision_async.rekognition._models._start_media_analysis_job:StartMediaAnalysisJobRequest",
+        response_model="aws_vision_async.rekognition._models._start_media_analysis_job:StartMediaAnalysisJobResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1498,8 +1502,8 @@ START_MEDIA_ANALYSIS_JOB: OperationSpec[_m.StartMediaAnalysisJobRequest, _m.Star
 START_PERSON_TRACKING: OperationSpec[_m.StartPersonTrackingRequest, _m.StartPersonTrackingResponse] = OperationSpec(
     name="StartPersonTracking",
     method="start_person_tracking",
-    request=_m.StartPersonTrackingRequest,
-    response=_m.StartPersonTrackingResponse,
+    request_model="aws_vision_async.rekognition._models._start_person_tracking:StartPersonTrackingRequest",
+    response_model="aws_vision_async.rekognition._models._start_person_tracking:StartPersonTrackingResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1520,8 +1524,8 @@ START_PERSON_TRACKING: OperationSpec[_m.StartPersonTrackingRequest, _m.StartPers
 START_PROJECT_VERSION: OperationSpec[_m.StartProjectVersionRequest, _m.StartProjectVersionResponse] = OperationSpec(
     name="StartProjectVersion",
     method="start_project_version",
-    request=_m.StartProjectVersionRequest,
-    response=_m.StartProjectVersionResponse,
+    request_model="aws_vision_async.rekognition._models._start_project_version:StartProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._models._start_project_version:StartProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1542,8 +1546,8 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
     OperationSpec(
         name="StartSegmentDetection",
         method="start_segment_detection",
-        request=_m.StartSegmentDetectionRequest,
-        response=_m.StartSegmentDetectionResponse,
+        request_model="aws_vision_async.rekognition._models._start_segment_detection:StartSegmentDetectionRequest",
+        response_model="aws_vision_async.rekognition._models._start_segment_detection:StartSegmentDetectionResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1565,8 +1569,8 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
 START_STREAM_PROCESSOR: OperationSpec[_m.StartStreamProcessorRequest, _m.StartStreamProcessorResponse] = OperationSpec(
     name="StartStreamProcessor",
     method="start_stream_processor",
-    request=_m.StartStreamProcessorRequest,
-    response=_m.StartStreamProcessorResponse,
+    request_model="aws_vision_async.rekognition._models._start_stream_processor:StartStreamProcessorRequest",
+    response_model="aws_vision_async.rekognition._models._start_stream_processor:StartStreamProcessorResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1585,8 +1589,8 @@ START_STREAM_PROCESSOR: OperationSpec[_m.StartStreamProcessorRequest, _m.StartSt
 START_TEXT_DETECTION: OperationSpec[_m.StartTextDetectionRequest, _m.StartTextDetectionResponse] = OperationSpec(
     name="StartTextDetection",
     method="start_text_detection",
-    request=_m.StartTextDetectionRequest,
-    response=_m.StartTextDetectionResponse,
+    request_model="aws_vision_async.rekognition._models._start_text_detection:StartTextDetectionRequest",
+    response_model="aws_vision_async.rekognition._models._start_text_detection:StartTextDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1607,8 +1611,8 @@ START_TEXT_DETECTION: OperationSpec[_m.StartTextDetectionRequest, _m.StartTextDe
 STOP_PROJECT_VERSION: OperationSpec[_m.StopProjectVersionRequest, _m.StopProjectVersionResponse] = OperationSpec(
     name="StopProjectVersion",
     method="stop_project_version",
-    request=_m.StopProjectVersionRequest,
-    response=_m.StopProjectVersionResponse,
+    request_model="aws_vision_async.rekognition._models._stop_project_version:StopProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._models._stop_project_version:StopProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1627,8 +1631,8 @@ STOP_PROJECT_VERSION: OperationSpec[_m.StopProjectVersionRequest, _m.StopProject
 STOP_STREAM_PROCESSOR: OperationSpec[_m.StopStreamProcessorRequest, _m.StopStreamProcessorResponse] = OperationSpec(
     name="StopStreamProcessor",
     method="stop_stream_processor",
-    request=_m.StopStreamProcessorRequest,
-    response=_m.StopStreamProcessorResponse,
+    request_model="aws_vision_async.rekognition._models._stop_stream_processor:StopStreamProcessorRequest",
+    response_model="aws_vision_async.rekognition._models._stop_stream_processor:StopStreamProcessorResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1647,8 +1651,8 @@ STOP_STREAM_PROCESSOR: OperationSpec[_m.StopStreamProcessorRequest, _m.StopStrea
 TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = OperationSpec(
     name="TagResource",
     method="tag_resource",
-    request=_m.TagResourceRequest,
-    response=_m.TagResourceResponse,
+    request_model="aws_vision_async.rekognition._models._tag_resource:TagResourceRequest",
+    response_model="aws_vision_async.rekognition._models._tag_resource:TagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1667,8 +1671,8 @@ TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = Ope
 UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse] = OperationSpec(
     name="UntagResource",
     method="untag_resource",
-    request=_m.UntagResourceRequest,
-    response=_m.UntagResourceResponse,
+    request_model="aws_vision_async.rekognition._models._untag_resource:UntagResourceRequest",
+    response_model="aws_vision_async.rekognition._models._untag_resource:UntagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1686,8 +1690,8 @@ UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse]
 UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateDatasetEntriesResponse] = OperationSpec(
     name="UpdateDatasetEntries",
     method="update_dataset_entries",
-    request=_m.UpdateDatasetEntriesRequest,
-    response=_m.UpdateDatasetEntriesResponse,
+    request_model="aws_vision_async.rekognition._models._update_dataset_entries:UpdateDatasetEntriesRequest",
+    response_model="aws_vision_async.rekognition._models._update_dataset_entries:UpdateDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1708,8 +1712,8 @@ UPDATE_STREAM_PROCESSOR: OperationSpec[_m.UpdateStreamProcessorRequest, _m.Updat
     OperationSpec(
         name="UpdateStreamProcessor",
         method="update_stream_processor",
-        request=_m.UpdateStreamProcessorRequest,
-        response=_m.UpdateStreamProcessorResponse,
+        request_model="aws_vision_async.rekognition._models._update_stream_processor:UpdateStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._models._update_stream_processor:UpdateStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",

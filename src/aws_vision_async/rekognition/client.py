@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from .._core.client import BaseClient, drop_none
 from .._core.operation import ServiceSpec
@@ -14,213 +14,142 @@ from .._core.pagination import AsyncPaginator
 from ..custom_labels import CustomLabelsMixin
 from . import _operations as _ops
 from . import _waiters
-from .models import (
-    AssociateFacesRequest,
-    AssociateFacesResponse,
-    Attribute,
-    CelebrityRecognitionSortBy,
-    CollectionSummary,
-    CompareFacesRequest,
-    CompareFacesResponse,
-    ContentModerationAggregateBy,
-    ContentModerationSortBy,
-    CopyProjectVersionRequest,
-    CopyProjectVersionResponse,
-    CreateCollectionRequest,
-    CreateCollectionResponse,
-    CreateDatasetRequest,
-    CreateDatasetResponse,
-    CreateFaceLivenessSessionRequest,
-    CreateFaceLivenessSessionRequestSettings,
-    CreateFaceLivenessSessionResponse,
-    CreateProjectRequest,
-    CreateProjectResponse,
-    CreateProjectVersionRequest,
-    CreateProjectVersionResponse,
-    CreateStreamProcessorRequest,
-    CreateStreamProcessorResponse,
-    CreateUserRequest,
-    CreateUserResponse,
-    CustomizationFeature,
-    CustomizationFeatureConfig,
-    DatasetChanges,
-    DatasetLabelDescription,
-    DatasetSource,
-    DatasetType,
-    DeleteCollectionRequest,
-    DeleteCollectionResponse,
-    DeleteDatasetRequest,
-    DeleteDatasetResponse,
-    DeleteFacesRequest,
-    DeleteFacesResponse,
-    DeleteProjectPolicyRequest,
-    DeleteProjectPolicyResponse,
-    DeleteProjectRequest,
-    DeleteProjectResponse,
-    DeleteProjectVersionRequest,
-    DeleteProjectVersionResponse,
-    DeleteStreamProcessorRequest,
-    DeleteStreamProcessorResponse,
-    DeleteUserRequest,
-    DeleteUserResponse,
-    DescribeCollectionRequest,
-    DescribeCollectionResponse,
-    DescribeDatasetRequest,
-    DescribeDatasetResponse,
-    DescribeProjectsRequest,
-    DescribeProjectsResponse,
-    DescribeProjectVersionsRequest,
-    DescribeProjectVersionsResponse,
-    DescribeStreamProcessorRequest,
-    DescribeStreamProcessorResponse,
-    DetectCustomLabelsRequest,
-    DetectCustomLabelsResponse,
-    DetectFacesRequest,
-    DetectFacesResponse,
-    DetectLabelsFeatureName,
-    DetectLabelsRequest,
-    DetectLabelsResponse,
-    DetectLabelsSettings,
-    DetectModerationLabelsRequest,
-    DetectModerationLabelsResponse,
-    DetectProtectiveEquipmentRequest,
-    DetectProtectiveEquipmentResponse,
-    DetectTextFilters,
-    DetectTextRequest,
-    DetectTextResponse,
-    DisassociateFacesRequest,
-    DisassociateFacesResponse,
-    DistributeDataset,
-    DistributeDatasetEntriesRequest,
-    DistributeDatasetEntriesResponse,
-    Face,
-    FaceAttributes,
-    FaceSearchSortBy,
-    GetCelebrityInfoRequest,
-    GetCelebrityInfoResponse,
-    GetCelebrityRecognitionRequest,
-    GetCelebrityRecognitionResponse,
-    GetContentModerationRequest,
-    GetContentModerationResponse,
-    GetFaceDetectionRequest,
-    GetFaceDetectionResponse,
-    GetFaceLivenessSessionResultsRequest,
-    GetFaceLivenessSessionResultsResponse,
-    GetFaceSearchRequest,
-    GetFaceSearchResponse,
-    GetLabelDetectionRequest,
-    GetLabelDetectionResponse,
-    GetMediaAnalysisJobRequest,
-    GetMediaAnalysisJobResponse,
-    GetPersonTrackingRequest,
-    GetPersonTrackingResponse,
-    GetSegmentDetectionRequest,
-    GetSegmentDetectionResponse,
-    GetTextDetectionRequest,
-    GetTextDetectionResponse,
-    HumanLoopConfig,
-    Image,
-    IndexFacesRequest,
-    IndexFacesResponse,
-    LabelDetectionAggregateBy,
-    LabelDetectionFeatureName,
-    LabelDetectionSettings,
-    LabelDetectionSortBy,
-    ListCollectionsRequest,
-    ListCollectionsResponse,
-    ListDatasetEntriesRequest,
-    ListDatasetEntriesResponse,
-    ListDatasetLabelsRequest,
-    ListDatasetLabelsResponse,
-    ListFacesRequest,
-    ListFacesResponse,
-    ListMediaAnalysisJobsRequest,
-    ListMediaAnalysisJobsResponse,
-    ListProjectPoliciesRequest,
-    ListProjectPoliciesResponse,
-    ListStreamProcessorsRequest,
-    ListStreamProcessorsResponse,
-    ListTagsForResourceRequest,
-    ListTagsForResourceResponse,
-    ListUsersRequest,
-    ListUsersResponse,
-    MediaAnalysisInput,
-    MediaAnalysisOperationsConfig,
-    MediaAnalysisOutputConfig,
-    NotificationChannel,
-    OutputConfig,
-    PersonTrackingSortBy,
-    ProjectAutoUpdate,
-    ProjectDescription,
-    ProjectPolicy,
-    ProjectVersionDescription,
-    ProtectiveEquipmentSummarizationAttributes,
-    PutProjectPolicyRequest,
-    PutProjectPolicyResponse,
-    QualityFilter,
-    RecognizeCelebritiesRequest,
-    RecognizeCelebritiesResponse,
-    RegionOfInterest,
-    SearchFacesByImageRequest,
-    SearchFacesByImageResponse,
-    SearchFacesRequest,
-    SearchFacesResponse,
-    SearchUsersByImageRequest,
-    SearchUsersByImageResponse,
-    SearchUsersRequest,
-    SearchUsersResponse,
-    SegmentType,
-    StartCelebrityRecognitionRequest,
-    StartCelebrityRecognitionResponse,
-    StartContentModerationRequest,
-    StartContentModerationResponse,
-    StartFaceDetectionRequest,
-    StartFaceDetectionResponse,
-    StartFaceSearchRequest,
-    StartFaceSearchResponse,
-    StartLabelDetectionRequest,
-    StartLabelDetectionResponse,
-    StartMediaAnalysisJobRequest,
-    StartMediaAnalysisJobResponse,
-    StartPersonTrackingRequest,
-    StartPersonTrackingResponse,
-    StartProjectVersionRequest,
-    StartProjectVersionResponse,
-    StartSegmentDetectionFilters,
-    StartSegmentDetectionRequest,
-    StartSegmentDetectionResponse,
-    StartStreamProcessorRequest,
-    StartStreamProcessorResponse,
-    StartTextDetectionFilters,
-    StartTextDetectionRequest,
-    StartTextDetectionResponse,
-    StopProjectVersionRequest,
-    StopProjectVersionResponse,
-    StopStreamProcessorRequest,
-    StopStreamProcessorResponse,
-    StreamProcessingStartSelector,
-    StreamProcessingStopSelector,
-    StreamProcessor,
-    StreamProcessorDataSharingPreference,
-    StreamProcessorInput,
-    StreamProcessorNotificationChannel,
-    StreamProcessorOutput,
-    StreamProcessorParameterToDelete,
-    StreamProcessorSettings,
-    StreamProcessorSettingsForUpdate,
-    TagResourceRequest,
-    TagResourceResponse,
-    TestingData,
-    TrainingData,
-    UntagResourceRequest,
-    UntagResourceResponse,
-    UpdateDatasetEntriesRequest,
-    UpdateDatasetEntriesResponse,
-    UpdateStreamProcessorRequest,
-    UpdateStreamProcessorResponse,
-    User,
-    Video,
-)
+from . import models as _models
+
+if TYPE_CHECKING:
+    # Annotations only: each model loads when its operation is first called.
+    from .models import (
+        AssociateFacesResponse,
+        Attribute,
+        CelebrityRecognitionSortBy,
+        CollectionSummary,
+        CompareFacesResponse,
+        ContentModerationAggregateBy,
+        ContentModerationSortBy,
+        CopyProjectVersionResponse,
+        CreateCollectionResponse,
+        CreateDatasetResponse,
+        CreateFaceLivenessSessionRequestSettings,
+        CreateFaceLivenessSessionResponse,
+        CreateProjectResponse,
+        CreateProjectVersionResponse,
+        CreateStreamProcessorResponse,
+        CreateUserResponse,
+        CustomizationFeature,
+        CustomizationFeatureConfig,
+        DatasetChanges,
+        DatasetLabelDescription,
+        DatasetSource,
+        DatasetType,
+        DeleteCollectionResponse,
+        DeleteDatasetResponse,
+        DeleteFacesResponse,
+        DeleteProjectPolicyResponse,
+        DeleteProjectResponse,
+        DeleteProjectVersionResponse,
+        DeleteStreamProcessorResponse,
+        DeleteUserResponse,
+        DescribeCollectionResponse,
+        DescribeDatasetResponse,
+        DescribeProjectsResponse,
+        DescribeProjectVersionsResponse,
+        DescribeStreamProcessorResponse,
+        DetectCustomLabelsResponse,
+        DetectFacesResponse,
+        DetectLabelsFeatureName,
+        DetectLabelsResponse,
+        DetectLabelsSettings,
+        DetectModerationLabelsResponse,
+        DetectProtectiveEquipmentResponse,
+        DetectTextFilters,
+        DetectTextResponse,
+        DisassociateFacesResponse,
+        DistributeDataset,
+        DistributeDatasetEntriesResponse,
+        Face,
+        FaceAttributes,
+        FaceSearchSortBy,
+        GetCelebrityInfoResponse,
+        GetCelebrityRecognitionResponse,
+        GetContentModerationResponse,
+        GetFaceDetectionResponse,
+        GetFaceLivenessSessionResultsResponse,
+        GetFaceSearchResponse,
+        GetLabelDetectionResponse,
+        GetMediaAnalysisJobResponse,
+        GetPersonTrackingResponse,
+        GetSegmentDetectionResponse,
+        GetTextDetectionResponse,
+        HumanLoopConfig,
+        Image,
+        IndexFacesResponse,
+        LabelDetectionAggregateBy,
+        LabelDetectionFeatureName,
+        LabelDetectionSettings,
+        LabelDetectionSortBy,
+        ListCollectionsResponse,
+        ListDatasetEntriesResponse,
+        ListDatasetLabelsResponse,
+        ListFacesResponse,
+        ListMediaAnalysisJobsResponse,
+        ListProjectPoliciesResponse,
+        ListStreamProcessorsResponse,
+        ListTagsForResourceResponse,
+        ListUsersResponse,
+        MediaAnalysisInput,
+        MediaAnalysisOperationsConfig,
+        MediaAnalysisOutputConfig,
+        NotificationChannel,
+        OutputConfig,
+        PersonTrackingSortBy,
+        ProjectAutoUpdate,
+        ProjectDescription,
+        ProjectPolicy,
+        ProjectVersionDescription,
+        ProtectiveEquipmentSummarizationAttributes,
+        PutProjectPolicyResponse,
+        QualityFilter,
+        RecognizeCelebritiesResponse,
+        RegionOfInterest,
+        SearchFacesByImageResponse,
+        SearchFacesResponse,
+        SearchUsersByImageResponse,
+        SearchUsersResponse,
+        SegmentType,
+        StartCelebrityRecognitionResponse,
+        StartContentModerationResponse,
+        StartFaceDetectionResponse,
+        StartFaceSearchResponse,
+        StartLabelDetectionResponse,
+        StartMediaAnalysisJobResponse,
+        StartPersonTrackingResponse,
+        StartProjectVersionResponse,
+        StartSegmentDetectionFilters,
+        StartSegmentDetectionResponse,
+        StartStreamProcessorResponse,
+        StartTextDetectionFilters,
+        StartTextDetectionResponse,
+        StopProjectVersionResponse,
+        StopStreamProcessorResponse,
+        StreamProcessingStartSelector,
+        StreamProcessingStopSelector,
+        StreamProcessor,
+        StreamProcessorDataSharingPreference,
+        StreamProcessorInput,
+        StreamProcessorNotificationChannel,
+        StreamProcessorOutput,
+        StreamProcessorParameterToDelete,
+        StreamProcessorSettings,
+        StreamProcessorSettingsForUpdate,
+        TagResourceResponse,
+        TestingData,
+        TrainingData,
+        UntagResourceResponse,
+        UpdateDatasetEntriesResponse,
+        UpdateStreamProcessorResponse,
+        User,
+        Video,
+    )
 
 __all__ = ["RekognitionClient"]
 
@@ -281,7 +210,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = AssociateFacesRequest.model_validate(
+        request = _ops.ASSOCIATE_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 user_id=user_id,
@@ -328,7 +257,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CompareFacesRequest.model_validate(
+        request = _ops.COMPARE_FACES.request.model_validate(
             drop_none(
                 source_image=source_image,
                 target_image=target_image,
@@ -386,7 +315,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CopyProjectVersionRequest.model_validate(
+        request = _ops.COPY_PROJECT_VERSION.request.model_validate(
             drop_none(
                 source_project_arn=source_project_arn,
                 source_project_version_arn=source_project_version_arn,
@@ -424,7 +353,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateCollectionRequest.model_validate(drop_none(collection_id=collection_id, tags=tags))
+        request = _ops.CREATE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id, tags=tags))
         return await self._call(_ops.CREATE_COLLECTION, request)
 
     async def create_dataset(
@@ -467,7 +396,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateDatasetRequest.model_validate(
+        request = _ops.CREATE_DATASET.request.model_validate(
             drop_none(dataset_source=dataset_source, dataset_type=dataset_type, project_arn=project_arn, tags=tags)
         )
         return await self._call(_ops.CREATE_DATASET, request)
@@ -501,7 +430,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateFaceLivenessSessionRequest.model_validate(
+        request = _ops.CREATE_FACE_LIVENESS_SESSION.request.model_validate(
             drop_none(kms_key_id=kms_key_id, settings=settings, client_request_token=client_request_token)
         )
         return await self._call(_ops.CREATE_FACE_LIVENESS_SESSION, request)
@@ -540,7 +469,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceInUseException: The specified resource is already being used.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateProjectRequest.model_validate(
+        request = _ops.CREATE_PROJECT.request.model_validate(
             drop_none(project_name=project_name, feature=feature, auto_update=auto_update, tags=tags)
         )
         return await self._call(_ops.CREATE_PROJECT, request)
@@ -592,7 +521,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateProjectVersionRequest.model_validate(
+        request = _ops.CREATE_PROJECT_VERSION.request.model_validate(
             drop_none(
                 project_arn=project_arn,
                 version_name=version_name,
@@ -660,7 +589,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateStreamProcessorRequest.model_validate(
+        request = _ops.CREATE_STREAM_PROCESSOR.request.model_validate(
             drop_none(
                 input=input,
                 output=output,
@@ -710,7 +639,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = CreateUserRequest.model_validate(
+        request = _ops.CREATE_USER.request.model_validate(
             drop_none(collection_id=collection_id, user_id=user_id, client_request_token=client_request_token)
         )
         return await self._call(_ops.CREATE_USER, request)
@@ -736,7 +665,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteCollectionRequest.model_validate(drop_none(collection_id=collection_id))
+        request = _ops.DELETE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id))
         return await self._call(_ops.DELETE_COLLECTION, request)
 
     async def delete_dataset(self, *, dataset_arn: str) -> DeleteDatasetResponse:
@@ -766,7 +695,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        request = _ops.DELETE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._call(_ops.DELETE_DATASET, request)
 
     async def delete_faces(self, *, collection_id: str, face_ids: Sequence[str]) -> DeleteFacesResponse:
@@ -791,7 +720,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteFacesRequest.model_validate(drop_none(collection_id=collection_id, face_ids=face_ids))
+        request = _ops.DELETE_FACES.request.model_validate(drop_none(collection_id=collection_id, face_ids=face_ids))
         return await self._call(_ops.DELETE_FACES, request)
 
     async def delete_project(self, *, project_arn: str) -> DeleteProjectResponse:
@@ -817,7 +746,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteProjectRequest.model_validate(drop_none(project_arn=project_arn))
+        request = _ops.DELETE_PROJECT.request.model_validate(drop_none(project_arn=project_arn))
         return await self._call(_ops.DELETE_PROJECT, request)
 
     async def delete_project_policy(
@@ -849,7 +778,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteProjectPolicyRequest.model_validate(
+        request = _ops.DELETE_PROJECT_POLICY.request.model_validate(
             drop_none(project_arn=project_arn, policy_name=policy_name, policy_revision_id=policy_revision_id)
         )
         return await self._call(_ops.DELETE_PROJECT_POLICY, request)
@@ -875,7 +804,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteProjectVersionRequest.model_validate(drop_none(project_version_arn=project_version_arn))
+        request = _ops.DELETE_PROJECT_VERSION.request.model_validate(drop_none(project_version_arn=project_version_arn))
         return await self._call(_ops.DELETE_PROJECT_VERSION, request)
 
     async def delete_stream_processor(self, *, name: str) -> DeleteStreamProcessorResponse:
@@ -907,7 +836,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteStreamProcessorRequest.model_validate(drop_none(name=name))
+        request = _ops.DELETE_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.DELETE_STREAM_PROCESSOR, request)
 
     async def delete_user(
@@ -943,7 +872,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DeleteUserRequest.model_validate(
+        request = _ops.DELETE_USER.request.model_validate(
             drop_none(collection_id=collection_id, user_id=user_id, client_request_token=client_request_token)
         )
         return await self._call(_ops.DELETE_USER, request)
@@ -970,7 +899,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DescribeCollectionRequest.model_validate(drop_none(collection_id=collection_id))
+        request = _ops.DESCRIBE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id))
         return await self._call(_ops.DESCRIBE_COLLECTION, request)
 
     async def describe_dataset(self, *, dataset_arn: str) -> DescribeDatasetResponse:
@@ -998,7 +927,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DescribeDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._call(_ops.DESCRIBE_DATASET, request)
 
     def describe_project_versions(
@@ -1036,7 +965,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -1074,7 +1003,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DescribeProjectsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECTS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
         )
         return self._paginate(_ops.DESCRIBE_PROJECTS, request, _describe_projects_items)
@@ -1107,7 +1036,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DescribeStreamProcessorRequest.model_validate(drop_none(name=name))
+        request = _ops.DESCRIBE_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.DESCRIBE_STREAM_PROCESSOR, request)
 
     async def detect_custom_labels(
@@ -1148,7 +1077,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectCustomLabelsRequest.model_validate(
+        request = _ops.DETECT_CUSTOM_LABELS.request.model_validate(
             drop_none(
                 project_version_arn=project_version_arn,
                 image=image,
@@ -1182,7 +1111,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectFacesRequest.model_validate(drop_none(image=image, attributes=attributes))
+        request = _ops.DETECT_FACES.request.model_validate(drop_none(image=image, attributes=attributes))
         return await self._call(_ops.DETECT_FACES, request)
 
     async def detect_labels(
@@ -1224,7 +1153,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectLabelsRequest.model_validate(
+        request = _ops.DETECT_LABELS.request.model_validate(
             drop_none(
                 image=image, max_labels=max_labels, min_confidence=min_confidence, features=features, settings=settings
             )
@@ -1271,7 +1200,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectModerationLabelsRequest.model_validate(
+        request = _ops.DETECT_MODERATION_LABELS.request.model_validate(
             drop_none(
                 image=image,
                 min_confidence=min_confidence,
@@ -1308,7 +1237,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectProtectiveEquipmentRequest.model_validate(
+        request = _ops.DETECT_PROTECTIVE_EQUIPMENT.request.model_validate(
             drop_none(image=image, summarization_attributes=summarization_attributes)
         )
         return await self._call(_ops.DETECT_PROTECTIVE_EQUIPMENT, request)
@@ -1338,7 +1267,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DetectTextRequest.model_validate(drop_none(image=image, filters=filters))
+        request = _ops.DETECT_TEXT.request.model_validate(drop_none(image=image, filters=filters))
         return await self._call(_ops.DETECT_TEXT, request)
 
     async def disassociate_faces(
@@ -1374,7 +1303,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DisassociateFacesRequest.model_validate(
+        request = _ops.DISASSOCIATE_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 user_id=user_id,
@@ -1411,7 +1340,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = DistributeDatasetEntriesRequest.model_validate(drop_none(datasets=datasets))
+        request = _ops.DISTRIBUTE_DATASET_ENTRIES.request.model_validate(drop_none(datasets=datasets))
         return await self._call(_ops.DISTRIBUTE_DATASET_ENTRIES, request)
 
     async def get_celebrity_info(self, *, id: str) -> GetCelebrityInfoResponse:
@@ -1435,7 +1364,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetCelebrityInfoRequest.model_validate(drop_none(id=id))
+        request = _ops.GET_CELEBRITY_INFO.request.model_validate(drop_none(id=id))
         return await self._call(_ops.GET_CELEBRITY_INFO, request)
 
     async def get_celebrity_recognition(
@@ -1470,7 +1399,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetCelebrityRecognitionRequest.model_validate(
+        request = _ops.GET_CELEBRITY_RECOGNITION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
         return await self._call(_ops.GET_CELEBRITY_RECOGNITION, request)
@@ -1512,7 +1441,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetContentModerationRequest.model_validate(
+        request = _ops.GET_CONTENT_MODERATION.request.model_validate(
             drop_none(
                 job_id=job_id,
                 max_results=max_results,
@@ -1548,7 +1477,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetFaceDetectionRequest.model_validate(
+        request = _ops.GET_FACE_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
         return await self._call(_ops.GET_FACE_DETECTION, request)
@@ -1574,7 +1503,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             SessionNotFoundException: Occurs when a given sessionId is not found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetFaceLivenessSessionResultsRequest.model_validate(drop_none(session_id=session_id))
+        request = _ops.GET_FACE_LIVENESS_SESSION_RESULTS.request.model_validate(drop_none(session_id=session_id))
         return await self._call(_ops.GET_FACE_LIVENESS_SESSION_RESULTS, request)
 
     async def get_face_search(
@@ -1612,7 +1541,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetFaceSearchRequest.model_validate(
+        request = _ops.GET_FACE_SEARCH.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
         return await self._call(_ops.GET_FACE_SEARCH, request)
@@ -1651,7 +1580,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetLabelDetectionRequest.model_validate(
+        request = _ops.GET_LABEL_DETECTION.request.model_validate(
             drop_none(
                 job_id=job_id,
                 max_results=max_results,
@@ -1690,7 +1619,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetMediaAnalysisJobRequest.model_validate(drop_none(job_id=job_id))
+        request = _ops.GET_MEDIA_ANALYSIS_JOB.request.model_validate(drop_none(job_id=job_id))
         return await self._call(_ops.GET_MEDIA_ANALYSIS_JOB, request)
 
     async def get_person_tracking(
@@ -1730,7 +1659,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetPersonTrackingRequest.model_validate(
+        request = _ops.GET_PERSON_TRACKING.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
         return await self._call(_ops.GET_PERSON_TRACKING, request)
@@ -1761,7 +1690,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetSegmentDetectionRequest.model_validate(
+        request = _ops.GET_SEGMENT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
         return await self._call(_ops.GET_SEGMENT_DETECTION, request)
@@ -1792,7 +1721,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = GetTextDetectionRequest.model_validate(
+        request = _ops.GET_TEXT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
         return await self._call(_ops.GET_TEXT_DETECTION, request)
@@ -1838,7 +1767,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = IndexFacesRequest.model_validate(
+        request = _ops.INDEX_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 image=image,
@@ -1877,7 +1806,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListCollectionsRequest.model_validate(drop_none(next_token=next_token, max_results=max_results))
+        request = _ops.LIST_COLLECTIONS.request.model_validate(
+            drop_none(next_token=next_token, max_results=max_results)
+        )
         return self._paginate(_ops.LIST_COLLECTIONS, request, _list_collections_items)
 
     def list_dataset_entries(
@@ -1928,7 +1859,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListDatasetEntriesRequest.model_validate(
+        request = _ops.LIST_DATASET_ENTRIES.request.model_validate(
             drop_none(
                 dataset_arn=dataset_arn,
                 contains_labels=contains_labels,
@@ -1975,7 +1906,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListDatasetLabelsRequest.model_validate(
+        request = _ops.LIST_DATASET_LABELS.request.model_validate(
             drop_none(dataset_arn=dataset_arn, next_token=next_token, max_results=max_results)
         )
         return self._paginate(_ops.LIST_DATASET_LABELS, request, _list_dataset_labels_items)
@@ -2018,7 +1949,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListFacesRequest.model_validate(
+        request = _ops.LIST_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 next_token=next_token,
@@ -2059,7 +1990,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListMediaAnalysisJobsRequest.model_validate(drop_none(next_token=next_token, max_results=max_results))
+        request = _ops.LIST_MEDIA_ANALYSIS_JOBS.request.model_validate(
+            drop_none(next_token=next_token, max_results=max_results)
+        )
         return await self._call(_ops.LIST_MEDIA_ANALYSIS_JOBS, request)
 
     def list_project_policies(
@@ -2092,7 +2025,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListProjectPoliciesRequest.model_validate(
+        request = _ops.LIST_PROJECT_POLICIES.request.model_validate(
             drop_none(project_arn=project_arn, next_token=next_token, max_results=max_results)
         )
         return self._paginate(_ops.LIST_PROJECT_POLICIES, request, _list_project_policies_items)
@@ -2129,7 +2062,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListStreamProcessorsRequest.model_validate(drop_none(next_token=next_token, max_results=max_results))
+        request = _ops.LIST_STREAM_PROCESSORS.request.model_validate(
+            drop_none(next_token=next_token, max_results=max_results)
+        )
         return self._paginate(_ops.LIST_STREAM_PROCESSORS, request, _list_stream_processors_items)
 
     async def list_tags_for_resource(self, *, resource_arn: str) -> ListTagsForResourceResponse:
@@ -2152,7 +2087,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListTagsForResourceRequest.model_validate(drop_none(resource_arn=resource_arn))
+        request = _ops.LIST_TAGS_FOR_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn))
         return await self._call(_ops.LIST_TAGS_FOR_RESOURCE, request)
 
     def list_users(
@@ -2183,7 +2118,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = ListUsersRequest.model_validate(
+        request = _ops.LIST_USERS.request.model_validate(
             drop_none(collection_id=collection_id, max_results=max_results, next_token=next_token)
         )
         return self._paginate(_ops.LIST_USERS, request, _list_users_items)
@@ -2226,7 +2161,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = PutProjectPolicyRequest.model_validate(
+        request = _ops.PUT_PROJECT_POLICY.request.model_validate(
             drop_none(
                 project_arn=project_arn,
                 policy_name=policy_name,
@@ -2261,7 +2196,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = RecognizeCelebritiesRequest.model_validate(drop_none(image=image))
+        request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(drop_none(image=image))
         return await self._call(_ops.RECOGNIZE_CELEBRITIES, request)
 
     async def search_faces(
@@ -2296,7 +2231,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = SearchFacesRequest.model_validate(
+        request = _ops.SEARCH_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 face_id=face_id,
@@ -2347,7 +2282,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = SearchFacesByImageRequest.model_validate(
+        request = _ops.SEARCH_FACES_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 image=image,
@@ -2394,7 +2329,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = SearchUsersRequest.model_validate(
+        request = _ops.SEARCH_USERS.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 user_id=user_id,
@@ -2444,7 +2379,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = SearchUsersByImageRequest.model_validate(
+        request = _ops.SEARCH_USERS_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
                 image=image,
@@ -2492,7 +2427,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartCelebrityRecognitionRequest.model_validate(
+        request = _ops.START_CELEBRITY_RECOGNITION.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2546,7 +2481,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartContentModerationRequest.model_validate(
+        request = _ops.START_CONTENT_MODERATION.request.model_validate(
             drop_none(
                 video=video,
                 min_confidence=min_confidence,
@@ -2596,7 +2531,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartFaceDetectionRequest.model_validate(
+        request = _ops.START_FACE_DETECTION.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2649,7 +2584,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartFaceSearchRequest.model_validate(
+        request = _ops.START_FACE_SEARCH.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2707,7 +2642,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartLabelDetectionRequest.model_validate(
+        request = _ops.START_LABEL_DETECTION.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2772,7 +2707,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotReadyException: The requested resource isn't ready.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = StartMediaAnalysisJobRequest.model_validate(
+        request = _ops.START_MEDIA_ANALYSIS_JOB.request.model_validate(
             drop_none(
                 client_request_token=client_request_token,
                 job_name=job_name,
@@ -2827,7 +2762,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartPersonTrackingRequest.model_validate(
+        request = _ops.START_PERSON_TRACKING.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2869,7 +2804,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = StartProjectVersionRequest.model_validate(
+        request = _ops.START_PROJECT_VERSION.request.model_validate(
             drop_none(
                 project_version_arn=project_version_arn,
                 min_inference_units=min_inference_units,
@@ -2920,7 +2855,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartSegmentDetectionRequest.model_validate(
+        request = _ops.START_SEGMENT_DETECTION.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -2968,7 +2903,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = StartStreamProcessorRequest.model_validate(
+        request = _ops.START_STREAM_PROCESSOR.request.model_validate(
             drop_none(name=name, start_selector=start_selector, stop_selector=stop_selector)
         )
         return await self._call(_ops.START_STREAM_PROCESSOR, request)
@@ -3012,7 +2947,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
             VideoTooLargeException: The file size or duration of the supplied media is too large.
         """
-        request = StartTextDetectionRequest.model_validate(
+        request = _ops.START_TEXT_DETECTION.request.model_validate(
             drop_none(
                 video=video,
                 client_request_token=client_request_token,
@@ -3049,7 +2984,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = StopProjectVersionRequest.model_validate(drop_none(project_version_arn=project_version_arn))
+        request = _ops.STOP_PROJECT_VERSION.request.model_validate(drop_none(project_version_arn=project_version_arn))
         return await self._call(_ops.STOP_PROJECT_VERSION, request)
 
     async def stop_stream_processor(self, *, name: str) -> StopStreamProcessorResponse:
@@ -3078,7 +3013,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = StopStreamProcessorRequest.model_validate(drop_none(name=name))
+        request = _ops.STOP_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.STOP_STREAM_PROCESSOR, request)
 
     async def tag_resource(self, *, resource_arn: str, tags: Mapping[str, str]) -> TagResourceResponse:
@@ -3105,7 +3040,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = TagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
+        request = _ops.TAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
 
     async def untag_resource(self, *, resource_arn: str, tag_keys: Sequence[str]) -> UntagResourceResponse:
@@ -3129,7 +3064,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = UntagResourceRequest.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
+        request = _ops.UNTAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
         return await self._call(_ops.UNTAG_RESOURCE, request)
 
     async def update_dataset_entries(
@@ -3162,7 +3097,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = UpdateDatasetEntriesRequest.model_validate(drop_none(dataset_arn=dataset_arn, changes=changes))
+        request = _ops.UPDATE_DATASET_ENTRIES.request.model_validate(
+            drop_none(dataset_arn=dataset_arn, changes=changes)
+        )
         return await self._call(_ops.UPDATE_DATASET_ENTRIES, request)
 
     async def update_stream_processor(
@@ -3207,7 +3144,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ResourceNotFoundException: The resource specified in the request cannot be found.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = UpdateStreamProcessorRequest.model_validate(
+        request = _ops.UPDATE_STREAM_PROCESSOR.request.model_validate(
             drop_none(
                 name=name,
                 settings_for_update=settings_for_update,
@@ -3248,7 +3185,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._wait(
             _waiters.DATASET_CREATED,
             _ops.DESCRIBE_DATASET,
@@ -3288,7 +3225,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeDatasetRequest.model_validate(drop_none(dataset_arn=dataset_arn))
+        request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._wait(
             _waiters.DATASET_UPDATED,
             _ops.DESCRIBE_DATASET,
@@ -3334,7 +3271,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECTS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
         )
         return await self._wait(
@@ -3384,7 +3321,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -3435,7 +3372,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -3487,7 +3424,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -3539,7 +3476,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -3591,7 +3528,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             WaiterFailedError: A failure state was reached; the service's status message is quoted.
             WaiterTimeoutError: ``max_wait`` passed first.
         """
-        request = DescribeProjectVersionsRequest.model_validate(
+        request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
                 project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
             )
@@ -3619,7 +3556,7 @@ def _list_collections_items(page: ListCollectionsResponse) -> Iterable[Collectio
     columns = [page.collection_ids or [], page.face_model_versions or []]
     count = max(len(c) for c in columns)
     for i in range(count):
-        yield CollectionSummary(
+        yield _models.CollectionSummary(
             collection_id=columns[0][i] if i < len(columns[0]) else None,
             face_model_version=columns[1][i] if i < len(columns[1]) else None,
         )
