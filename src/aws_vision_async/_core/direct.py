@@ -34,6 +34,7 @@ import datetime
 import hashlib
 import hmac
 import json
+import logging
 import time
 import weakref
 from typing import Any, Final
@@ -46,6 +47,8 @@ from botocore.exceptions import ClientError, NoCredentialsError
 from .scope import Attempt
 
 __all__ = ["DirectPath", "direct_path", "encode_body"]
+
+_log = logging.getLogger("aws_vision_async")
 
 _SIGV4: Final = frozenset({"v4", "sigv4"})
 # botocore's SigV4Auth signs every header but these (auth.py, SIGNED_HEADERS_BLACKLIST).
@@ -204,6 +207,15 @@ class DirectPath:
             raise NoCredentialsError
         frozen = await credentials.get_frozen_credentials()
         self._sign(route, headers, body, frozen)
+        # botocore logs each request it sends; this path says what it sends, without the headers.
+        _log.debug(
+            "%s: sending attempt %d of %d to %s (direct path, %d bytes)",
+            operation_name,
+            attempt.number,
+            attempt.max_attempts,
+            route.url,
+            len(body),
+        )
         request = AWSPreparedRequest("POST", route.url, headers, body, stream_output=False, context={})
         response = await self._endpoint.http_session.send(request)
         content: bytes = await response.content
