@@ -1107,6 +1107,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         "from typing import TYPE_CHECKING, ClassVar",
         "",
         "from .._core.client import BaseClient, drop_none",
+        *(["from .._core.model import paired"] if svc.config.item_models else []),
         "from .._core.operation import ServiceSpec",
         "from .._core.pagination import AsyncPaginator",
         "from . import _operations as _ops",
@@ -1173,17 +1174,16 @@ def paginator_items(svc: Service, op: Op, writer: ModelWriter, helpers: list[str
         ]
         return item_type, fn
     model_name, fields = svc.config.item_models[op.name]
-    arrays = [f"page.{field_name(k)} or []" for k in keys]
     helpers += [
         "",
         f"def {fn}(page: {op.output}) -> Iterable[{model_name}]:",
         f"    # {', '.join(keys)} are parallel arrays: item i of each belongs together.",
-        f"    columns = [{', '.join(arrays)}]",
-        "    count = max(len(c) for c in columns)",
-        "    for i in range(count):",
-        f"        yield _models.{model_name}(",
-        *[f"            {fields[k]}=columns[{j}][i] if i < len(columns[{j}]) else None," for j, k in enumerate(keys)],
-        "        )",
+        "    return paired(",
+        f"        _models.{model_name},",
+        "        {",
+        *[f'            "{fields[k]}": page.{field_name(k)} or [],' for k in keys],
+        "        },",
+        "    )",
     ]
     return model_name, fn
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter
 from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ __all__ = [
     "REPLY_CONFIG",
     "reply",
     "aws_pattern",
+    "paired",
     "validate_response_json",
     "validate_response_obj",
 ]
@@ -285,3 +287,36 @@ def validate_response_obj(model: type[M], parsed: Mapping[str, Any]) -> M:
     """
     data = {k: _to_utc(v) for k, v in parsed.items() if k != "ResponseMetadata"}
     return model.model_validate(data)
+
+
+ItemT = TypeVar("ItemT", bound=BaseModel)
+
+
+@functools.cache
+def _rows_adapter(model: type[ItemT]) -> tuple[TypeAdapter[list[ItemT]], dict[str, str]]:
+    aliases = {name: field.validation_alias or field.alias or name for name, field in model.model_fields.items()}
+    return TypeAdapter(list[model]), {k: v for k, v in aliases.items() if isinstance(v, str)}  # type: ignore[valid-type]
+
+
+def paired(model: type[ItemT], columns: Mapping[str, Sequence[object]]) -> list[ItemT]:
+    """Pair parallel arrays into one ``model`` per index (a shorter array gives ``None``).
+
+    All rows are validated in one call, which costs about two thirds of building
+    each model on its own (a page of ListCollections holds 100).
+
+    Args:
+        model: The item model.
+        columns: Each array, by the item model's field name.
+
+    Returns:
+        The items, in index order.
+    """
+    adapter, aliases = _rows_adapter(model)
+    keys = [aliases[name] for name in columns]
+    arrays = list(columns.values())
+    count = max((len(a) for a in arrays), default=0)
+    if all(len(a) == count for a in arrays):
+        rows = [dict(zip(keys, values, strict=True)) for values in zip(*arrays, strict=True)]
+    else:
+        rows = [{k: a[i] if i < len(a) else None for k, a in zip(keys, arrays, strict=True)} for i in range(count)]
+    return adapter.validate_python(rows)

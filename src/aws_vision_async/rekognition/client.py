@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from .._core.client import BaseClient, drop_none
+from .._core.model import paired
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
 from ..custom_labels import CustomLabelsMixin
@@ -3553,13 +3554,13 @@ def _describe_projects_items(page: DescribeProjectsResponse) -> Iterable[Project
 
 def _list_collections_items(page: ListCollectionsResponse) -> Iterable[CollectionSummary]:
     # CollectionIds, FaceModelVersions are parallel arrays: item i of each belongs together.
-    columns = [page.collection_ids or [], page.face_model_versions or []]
-    count = max(len(c) for c in columns)
-    for i in range(count):
-        yield _models.CollectionSummary(
-            collection_id=columns[0][i] if i < len(columns[0]) else None,
-            face_model_version=columns[1][i] if i < len(columns[1]) else None,
-        )
+    return paired(
+        _models.CollectionSummary,
+        {
+            "collection_id": page.collection_ids or [],
+            "face_model_version": page.face_model_versions or [],
+        },
+    )
 
 
 def _list_dataset_entries_items(page: ListDatasetEntriesResponse) -> Iterable[str]:
