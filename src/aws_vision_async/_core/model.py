@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -313,10 +314,11 @@ def paired(model: type[ItemT], columns: Mapping[str, Sequence[object]]) -> list[
     """
     adapter, aliases = _rows_adapter(model)
     keys = [aliases[name] for name in columns]
-    arrays = list(columns.values())
-    count = max((len(a) for a in arrays), default=0)
-    if all(len(a) == count for a in arrays):
-        rows = [dict(zip(keys, values, strict=True)) for values in zip(*arrays, strict=True)]
+    arrays = columns.values()
+    if len(keys) == 2:
+        # The common case (ListCollections), as a dict display: building the rows costs more than validating them.
+        first, second = keys
+        rows = [{first: a, second: b} for a, b in itertools.zip_longest(*arrays)]
     else:
-        rows = [{k: a[i] if i < len(a) else None for k, a in zip(keys, arrays, strict=True)} for i in range(count)]
+        rows = [dict(zip(keys, values, strict=True)) for values in itertools.zip_longest(*arrays)]
     return adapter.validate_python(rows)
