@@ -17,6 +17,7 @@ import hmac
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 import pytest
@@ -88,7 +89,9 @@ def verify_sigv4(recorded: Recorded, secret: str, access_key: str = ACCESS_KEY) 
     canonical = "\n".join(
         [
             recorded.method,
-            recorded.path,
+            # The server hands the path on decoded; it was sent encoded once, and SigV4 (for services
+            # other than S3) signs each segment encoded twice.
+            quote(quote(recorded.path, safe="/~"), safe="/~"),
             "",
             canonical_headers,
             match["signed"],
@@ -236,3 +239,17 @@ async def test_refreshable_credentials_are_refreshed_and_used(fake_aws: FakeAws)
     assert first.headers["X-Amz-Security-Token"] == "refreshed-token-1"
     assert "Credential=AKIDREFRESHED2/" in second.headers["Authorization"]
     verify_sigv4(second, "refreshed-secret-number-2", access_key="AKIDREFRESHED2")
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("prefix", ["/prefix", "/prefix/", "/a path/with~chars"])
+async def test_an_endpoint_with_a_path_is_joined_and_signed_as_botocore_does(fake_aws: FakeAws, prefix: str) -> None:
+    fake_aws.always("ListCollections", ok({}))
+    endpoint = fake_aws.url + prefix.replace(" ", "%20")
+    for direct in (True, False):
+        async with RekognitionClient(**client_kwargs(fake_aws, endpoint_url=endpoint, direct=direct)) as rek:
+            await rek.list_collections()
+    via_direct, via_botocore = fake_aws.calls("ListCollections")
+    assert via_direct.path == via_botocore.path
+    for sent in (via_direct, via_botocore):
+        verify_sigv4(sent, SECRET_KEY)

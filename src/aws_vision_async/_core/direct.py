@@ -38,11 +38,12 @@ import logging
 import time
 import weakref
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import botocore
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, NoCredentialsError
+from botocore.utils import normalize_url_path
 
 from .scope import Attempt
 
@@ -90,10 +91,13 @@ def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
 class _Route:
     """What is fixed for one operation of one client: where it goes and how it is signed."""
 
-    __slots__ = ("headers", "host", "region", "signing_name", "url")
+    __slots__ = ("headers", "host", "path", "region", "signing_name", "url")
 
     def __init__(self, url: str, headers: dict[str, str], signing_name: str, region: str) -> None:
-        self.url = url
+        # As botocore joins the endpoint and the operation's "/": an endpoint's own path stays as it is.
+        parts = urlsplit(url)
+        self.url = url if parts.path else url + "/"
+        self.path = quote(normalize_url_path(parts.path or "/"), safe="/~")  # as SigV4Auth signs it
         self.headers = headers
         self.signing_name = signing_name
         self.region = region
@@ -171,9 +175,10 @@ class DirectPath:
             schemes: list[dict[str, Any]] = found.get("authSchemes") or [{}]
             scheme = schemes[0]
             signature = context.get("auth_type") or self._signer.signature_version
-            if signature in _SIGV4 and scheme.get("name", "sigv4") == "sigv4":
+            # An endpoint URL with a query string is left to botocore (it would be signed too).
+            if signature in _SIGV4 and scheme.get("name", "sigv4") == "sigv4" and not urlsplit(url).query:
                 route = _Route(
-                    url=url.rstrip("/") + "/",
+                    url=url,
                     headers=dict(headers or {}),
                     signing_name=signing.get("signing_name") or scheme.get("signingName") or self._signer.signing_name,
                     region=signing.get("region") or scheme.get("signingRegion") or self._signer.region_name,
@@ -234,8 +239,8 @@ class DirectPath:
         )
         signed = [(k, v) for k, v in signed if k not in _UNSIGNED_HEADERS]
         names = ";".join(k for k, _ in signed)
-        canonical = "POST\n/\n\n{}\n{}\n{}".format(
-            "".join(f"{k}:{v}\n" for k, v in signed), names, hashlib.sha256(body).hexdigest()
+        canonical = "POST\n{}\n\n{}\n{}\n{}".format(
+            route.path, "".join(f"{k}:{v}\n" for k, v in signed), names, hashlib.sha256(body).hexdigest()
         )
         day = amz_date[:8]
         scope = f"{day}/{route.region}/{route.signing_name}/aws4_request"
