@@ -37,13 +37,14 @@ import json
 import logging
 import time
 import weakref
+from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
 import botocore
+import botocore.utils
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, NoCredentialsError
-from botocore.utils import normalize_url_path
 
 from .scope import Attempt
 
@@ -79,6 +80,10 @@ def encode_body(params: dict[str, Any]) -> bytes:
         The UTF-8 JSON bytes.
     """
     return json.dumps(params, default=_default, separators=(",", ":")).encode()
+
+
+# botocore is untyped: its path normalization (dot segments removed), typed here once.
+normalize_url_path: Callable[[str], str] = vars(botocore.utils)["normalize_url_path"]
 
 
 def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
@@ -169,7 +174,8 @@ class DirectPath:
                 "auth_options": self._service_model.metadata.get("auth"),
             }
             # No input parameter feeds the rules (checked above): one answer for every call.
-            url, headers, properties = await client._resolve_endpoint_ruleset(operation_model, {}, context)
+            resolved: tuple[str, Any, Any] = await client._resolve_endpoint_ruleset(operation_model, {}, context)
+            url, headers, properties = resolved
             signing: dict[str, Any] = context.get("signing") or {}
             found: dict[str, Any] = properties or {}
             schemes: list[dict[str, Any]] = found.get("authSchemes") or [{}]
