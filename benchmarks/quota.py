@@ -18,32 +18,27 @@ the quota. Run it with::
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TypedDict
+from pathlib import Path
+from typing import Any
 
 import anyio
 
 from aws_vision_async import RateLimiter, RekognitionClient, fan_out
 from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Faults, Timings
-from aws_vision_async.manifest import DatasetEntry, to_changes
-from aws_vision_async.rekognition.models import Image, OutputConfig
+from aws_vision_async.rekognition.models import Image
+
+# The examples are scripts, not a package: import the one whose training this benchmark reuses.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
+import within_quota
 
 OPERATION = "DetectCustomLabels"
 IMAGE = Image(bytes=b"\xff\xd8\xff\xe0" + b"a photo of a widget" * 20)
 
 
-class Polling(TypedDict):
-    """The waiters' timing arguments, typed for ``**`` unpacking."""
-
-    min_delay: float
-    max_delay: float
-    max_wait: float
-
-
-# The emulator's fractions of a second stand in for AWS's minutes: poll often here.
-POLL: Polling = {"min_delay": 0.02, "max_delay": 0.2, "max_wait": 30.0}
 MAX_THROTTLED = 0.05
 MIN_OF_QUOTA = 0.85
 
@@ -69,26 +64,10 @@ class Run:
 
 
 async def _train_and_start(rek: RekognitionClient) -> str:
-    project = await rek.create_project(project_name="quota")
-    project_arn = project.project_arn or ""
-    for kind in ("TRAIN", "TEST"):
-        dataset = await rek.create_dataset(project_arn=project_arn, dataset_type=kind)
-        entries = [
-            DatasetEntry.classification(f"s3://quota-photos/{kind}/{i}.jpg", "dent" if i % 3 else "ok")
-            for i in range(30)
-        ]
-        for changes in to_changes(entries):
-            await rek.update_dataset_entries(dataset_arn=dataset.dataset_arn or "", changes=changes)
-        await rek.wait_until_dataset_updated(dataset_arn=dataset.dataset_arn or "", **POLL)
-    version = await rek.create_project_version(
-        project_arn=project_arn,
-        version_name="v1",
-        output_config=OutputConfig(s3_bucket="quota-models", s3_key_prefix="m/"),
-    )
-    await rek.wait_until_project_version_training_completed(project_arn=project_arn, version_names=["v1"], **POLL)
-    version_arn = version.project_version_arn or ""
+    # The same trained model as examples/within_quota.py, then started.
+    project_arn, version_arn = await within_quota.train(rek)
     await rek.start_project_version(project_version_arn=version_arn, min_inference_units=1)
-    await rek.wait_until_project_version_running(project_arn=project_arn, version_names=["v1"], **POLL)
+    await rek.wait_until_project_version_running(project_arn=project_arn, version_names=["v1"], **within_quota.POLL)
     return version_arn
 
 
