@@ -10,7 +10,15 @@ Each run is a new Python process (``python -c``) timing, from inside:
 - ``first page``: one DescribeProjects page from a local server (a separate process);
 - ``total``: import + open + first page, all in one process.
 
-It prints the median of ``--runs`` runs of each and the ratio SDK/raw. Run it with::
+A third program, raw aiobotocore that also imports pydantic (``raw+pyd``), shows
+what pydantic's own import costs: the floor for any SDK whose replies are pydantic
+models.
+
+Children run with bytecode caching on (``PYTHONDONTWRITEBYTECODE`` removed) after
+one untimed run of each, as an installed package runs from its compiled ``.pyc``
+files; without them every run would time the compiler.
+
+It prints the median of ``--runs`` runs of each and the ratios. Run it with::
 
     uv run python benchmarks/coldstart.py [--runs 7]
 
@@ -78,6 +86,8 @@ import time, json, sys, asyncio
 t0 = time.perf_counter()
 from aiobotocore.config import AioConfig
 from aiobotocore.session import get_session
+if sys.argv[3:] == ["pydantic"]:
+    from pydantic import BaseModel
 t1 = time.perf_counter()
 CREDS = json.loads(sys.argv[2])
 
@@ -125,10 +135,15 @@ def _serve(port_queue: Any) -> None:
     asyncio.run(main())
 
 
-def _child(program: str, url: str) -> dict[str, float]:
+def _child(program: str, url: str, *extra: str) -> dict[str, float]:
     env = {**os.environ, "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     out = subprocess.run(  # noqa: S603 - our own interpreter and program
-        [sys.executable, "-c", program, url, json.dumps(CREDS)], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", program, url, json.dumps(CREDS), *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -167,18 +182,22 @@ def main() -> None:
         url = f"http://127.0.0.1:{ports.get(timeout=60)}"
         sdk: dict[str, list[float]] = {p: [] for p in PHASES}
         raw: dict[str, list[float]] = {p: [] for p in PHASES}
-        for _ in range(args.runs):  # alternate, so that load on the machine hits both alike
-            for program, into in ((_SDK, sdk), (_RAW, raw)):
-                for phase, value in _child(program, url).items():
+        floor: dict[str, list[float]] = {p: [] for p in PHASES}
+        programs = ((_SDK, (), sdk), (_RAW, (), raw), (_RAW, ("pydantic",), floor))
+        for program, extra, _ in programs:
+            _child(program, url, *extra)  # compiles and caches the bytecode, untimed
+        for _ in range(args.runs):  # alternate, so that load on the machine hits all alike
+            for program, extra, into in programs:
+                for phase, value in _child(program, url, *extra).items():
                     into[phase].append(value)
     finally:
         server.terminate()
         server.join(5)
     print(f"median of {args.runs} fresh processes each; server in another process")
-    print(f"{'':12s} {'sdk ms':>9s} {'raw ms':>9s} {'sdk/raw':>8s}")
+    print(f"{'':12s} {'sdk ms':>9s} {'raw ms':>9s} {'raw+pyd ms':>11s} {'sdk/raw':>8s} {'sdk/raw+pyd':>12s}")
     for phase in PHASES:
-        s, r = statistics.median(sdk[phase]), statistics.median(raw[phase])
-        print(f"{phase:12s} {s * 1000:9.1f} {r * 1000:9.1f} {s / r:8.2f}")
+        s, r, f = (statistics.median(d[phase]) for d in (sdk, raw, floor))
+        print(f"{phase:12s} {s * 1000:9.1f} {r * 1000:9.1f} {f * 1000:11.1f} {s / r:8.2f} {s / f:12.2f}")
 
 
 if __name__ == "__main__":

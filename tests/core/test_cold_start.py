@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from aiobotocore.session import AioSession
+from botocore.exceptions import DataNotFoundError, UnknownServiceError
+from botocore.loaders import Loader, create_loader
 
 from aws_vision_async import LookoutVisionClient, RekognitionClient
 from aws_vision_async._core import loader
@@ -138,3 +140,58 @@ async def test_lookoutvision_opens_after_rekognition_in_one_process(fake_aws: Fa
         lfv = LookoutVisionClient(**client_kwargs(fake_aws))
     async with lfv:
         assert lfv.aiobotocore_client.meta.service_model.service_name == "lookoutvision"
+
+
+def test_the_shared_loader_loads_what_botocores_loads_without_listing_every_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ours, botocores = loader.shared_loader(str(tmp_path / "none"), None), create_loader(str(tmp_path / "none"))
+    listed: list[str] = []
+    real = Loader.list_available_services
+
+    def spy(self: Any, type_name: str) -> Any:
+        if self is ours:
+            listed.append(type_name)
+        return real(self, type_name)
+
+    monkeypatch.setattr(Loader, "list_available_services", spy)
+    for kind in ("service-2", "endpoint-rule-set-1", "paginators-1", "waiters-2"):
+        assert ours.load_service_model("rekognition", kind) == botocores.load_service_model("rekognition", kind)
+    assert ours.load_service_model("rekognition", "service-2", "2016-06-27")["metadata"]["apiVersion"] == "2016-06-27"
+    assert listed == []
+    # endpoints.json comes as plain dicts, equal to botocore's OrderedDicts.
+    endpoints = ours.load_data("endpoints")
+    assert type(endpoints) is dict
+    assert endpoints == botocores.load_data("endpoints")
+    assert type(ours.load_data("partitions")) is type(botocores.load_data("partitions"))
+
+
+def test_the_shared_loader_reports_an_unknown_service_or_version_as_botocore_does(tmp_path: Path) -> None:
+    ours = loader.shared_loader(str(tmp_path / "none"), None)
+    with pytest.raises(UnknownServiceError, match="rekognitoin"):
+        ours.load_service_model("rekognitoin", "service-2")
+    with pytest.raises(DataNotFoundError):
+        ours.load_service_model("rekognition", "service-2", "1999-01-01")
+
+
+def test_the_shared_loader_reads_a_model_from_the_aws_data_path_first(tmp_path: Path) -> None:
+    folder = tmp_path / "rekognition" / "2016-06-27"
+    folder.mkdir(parents=True)
+    (folder / "service-2.json").write_text(json.dumps({"metadata": {"apiVersion": "2016-06-27"}, "custom": True}))
+    (tmp_path / "rekognition" / "2099-01-01").mkdir()
+    (tmp_path / "rekognition" / "2099-01-01" / "service-2.json").write_text(json.dumps({"newer": True}))
+    ours = loader.shared_loader(str(tmp_path), None)
+    # The latest version wins, across the search paths, as botocore picks it.
+    assert ours.load_service_model("rekognition", "service-2") == {"newer": True}
+    assert ours.load_service_model("rekognition", "service-2", "2016-06-27")["custom"] is True
+
+
+def test_importing_a_client_leaves_retry_and_prefetch_machinery_unloaded() -> None:
+    # tenacity loads on a call's first retry, anyio's streams when prefetching starts.
+    loaded = run_fresh("""
+        import json, sys
+        from aws_vision_async import RekognitionClient
+        RekognitionClient.describe_projects
+        print(json.dumps(sorted(m for m in ("tenacity", "anyio.streams.memory") if m in sys.modules)))
+    """)
+    assert loaded == []

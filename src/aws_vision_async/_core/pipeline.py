@@ -8,20 +8,20 @@ loop is sent on every retry.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import itertools
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
-import tenacity
-from tenacity import AsyncRetrying, RetryCallState, stop_never
 
 from ..errors import AwsVisionError, NetworkError, ReadTimeoutError, ServiceError, ThrottlingError
 from ..ratelimit import RateLimiter
@@ -30,15 +30,26 @@ from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBud
 from .operation import OperationSpec, ServiceSpec
 from .scope import Attempt
 
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
+
 __all__ = ["is_retryable", "run"]
 
 _log = logging.getLogger("aws_vision_async")
 
 T = TypeVar("T")
 
-# Frames of tenacity and of the future it keeps the outcome in: about eight
-# between the SDK's call and the failed attempt, of no use to a reader.
-_HIDDEN_FILES: Final = (str(Path(tenacity.__file__).parent), inspect.getfile(Future))
+
+@functools.cache
+def _hidden_files(with_tenacity: bool) -> tuple[str, ...]:
+    # Frames of tenacity and of the future it keeps the outcome in: about eight
+    # between the SDK's call and the failed attempt, of no use to a reader.
+    future = inspect.getfile(Future)
+    if not with_tenacity:
+        return (future,)
+    import tenacity  # noqa: PLC0415 - imported by now: tenacity ran the call
+
+    return (str(Path(tenacity.__file__).parent), future)
 
 
 def is_retryable(service: ServiceSpec, op: OperationSpec[Any, Any], exc: BaseException) -> bool:
@@ -140,6 +151,8 @@ async def run(
             budget.release(NO_RETRY_INCREMENT)
         return result
     await anyio.sleep(first_delay)
+    # Imported on the first retry: a process whose calls succeed never needs it.
+    from tenacity import AsyncRetrying, stop_never  # noqa: PLC0415
 
     # tenacity counts from 1 again: its attempt n is the call's attempt n + 1.
     def should_retry(state: RetryCallState) -> bool:
@@ -191,8 +204,9 @@ def _exception(state: RetryCallState) -> BaseException | None:
 
 def _without_hidden_frames(tb: TracebackType | None) -> TracebackType | None:
     kept: list[TracebackType] = []
+    hidden = _hidden_files("tenacity" in sys.modules)
     while tb is not None:
-        if not tb.tb_frame.f_code.co_filename.startswith(_HIDDEN_FILES):
+        if not tb.tb_frame.f_code.co_filename.startswith(hidden):
             kept.append(tb)
         tb = tb.tb_next
     for outer, inner in itertools.pairwise(kept):
