@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import ssl
 import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterator
@@ -104,7 +105,8 @@ def _lfv_routes() -> list[tuple[str, re.Pattern[str], str]]:
 class FakeAws:
     """The fake server. Use the ``fake_aws`` fixture rather than building one."""
 
-    def __init__(self) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        self._ssl = ssl_context
         self.requests: list[Recorded] = []
         self._scripts: dict[str, deque[Responder]] = defaultdict(deque)
         self._defaults: dict[str, Responder] = {}
@@ -193,12 +195,12 @@ class FakeAws:
             app.router.add_route("*", "/{tail:.*}", self._handle)
             runner = web.AppRunner(app, access_log=None)
             loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
+            site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=self._ssl)
             loop.run_until_complete(site.start())
             server = site._server
             assert server is not None
             port = server.sockets[0].getsockname()[1]
-            self.url = f"http://127.0.0.1:{port}"
+            self.url = f"{'https' if self._ssl else 'http'}://127.0.0.1:{port}"
             self._runner = runner
             ready.set()
             loop.run_forever()

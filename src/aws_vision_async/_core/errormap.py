@@ -39,7 +39,9 @@ def map_error(
     """
     if isinstance(exc, bce.ClientError):
         return service_error(service, op, exc, scrub)
-    if isinstance(exc, (bce.ConnectTimeoutError, bce.EndpointConnectionError)):
+    if isinstance(exc, bce.ConnectionError):
+        # Connect timeouts, refused or unresolved endpoints, failed TLS
+        # handshakes and proxies: the request was never sent.
         return ConnectError(f"{op.name}: could not connect: {exc}", operation_name=op.name)
     if isinstance(exc, bce.ReadTimeoutError):
         return ReadTimeoutError(f"{op.name}: no reply in time: {exc}", operation_name=op.name)

@@ -12,10 +12,15 @@ SDK hooks into each client it uses, and the hooks act only while the SDK sends
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextvars import ContextVar
+from typing import Any, Final, TypeVar
 
+import aiohttp
 from aiobotocore.httpsession import AIOHTTPSession
+from botocore.httpsession import get_cert_path  # pyright: ignore[reportUnknownVariableType]
 from pydantic import BaseModel
 
 from ..errors import ServiceError
@@ -111,15 +116,83 @@ async def send(
     return validate_response_obj(op.response, parsed)
 
 
+#: Whether the request being sent is plain HTTP (an emulator, a local endpoint).
+_PLAIN_HTTP: ContextVar[bool] = ContextVar("aws_vision_async_plain_http", default=False)
+#: The key, among aiobotocore's sessions by proxy URL, of the one for plain HTTP without a proxy.
+_PLAIN: Final = "\x00plain http, no proxy"
+#: TLS contexts built, by everything that shapes them, shared by the clients of a process.
+_tls_contexts: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+_tls_lock = threading.Lock()
+
+
 class NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotocore is untyped
-    """aiobotocore's aiohttp session, without aiohttp's silent resend.
+    """aiobotocore's aiohttp session, without aiohttp's silent resend, and with TLS set up once.
 
     aiohttp sends an idempotent request (GET, PUT, DELETE) a second time when a
     pooled connection turns out to be closed. That hidden attempt would break
     "max_attempts=N means N requests at most"; the SDK's retry layer decides.
+
+    aiobotocore builds a TLS context, reading the whole CA bundle (about 15 ms),
+    on the first request of every client. Here a process builds it once per set
+    of TLS settings (verify, CA bundle and its file's version, client and proxy
+    certificates), and plain HTTP without a proxy builds none: its connections
+    carry no TLS, and a redirect to HTTPS would still be verified, by aiohttp's
+    default context.
     """
 
+    async def send(self, request: Any) -> Any:
+        marker = _PLAIN_HTTP.set(str(request.url).startswith("http://"))
+        try:
+            base: Any = super()
+            return await base.send(request)
+        finally:
+            _PLAIN_HTTP.reset(marker)
+
     async def _get_session(self, proxy_url: Any) -> Any:
+        if proxy_url is None and _PLAIN_HTTP.get():
+            proxy_url = _PLAIN
         session = await super()._get_session(proxy_url)  # pyright: ignore[reportUnknownMemberType]
         session._retry_connection = False  # pyright: ignore[reportPrivateUsage]  # aiohttp's switch for that resend
         return session
+
+    async def _create_connector(self, proxy_url: Any) -> Any:
+        if proxy_url == _PLAIN:
+            this: Any = self
+            args: dict[str, Any] = this._connector_args
+            return aiohttp.TCPConnector(limit=this._max_pool_connections, **args)
+        return await super()._create_connector(proxy_url)  # pyright: ignore[reportUnknownMemberType]
+
+    def _build_ssl_contexts(self, proxy_url: Any) -> Any:
+        # Runs in a worker thread (aiobotocore's choice): the stat calls too.
+        this: Any = self  # aiobotocore is untyped: Any, here only
+        settings: dict[str, Any] = this._proxy_config.settings
+        where: Any = get_cert_path  # pyright: ignore[reportUnknownVariableType]
+        cert: Any = where(this._verify) if this._verify else None
+        files: tuple[Any, ...] = (
+            cert,
+            this._cert_file,
+            this._key_file,
+            settings.get("proxy_ca_bundle"),
+            settings.get("proxy_client_cert"),
+        )
+        key = (this._verify, proxy_url, repr(sorted(settings.items())), *(_version(f) for f in files))
+        with _tls_lock:
+            built = _tls_contexts.get(key)
+        if built is None:
+            built = super()._build_ssl_contexts(proxy_url)  # pyright: ignore[reportUnknownMemberType]
+            with _tls_lock:
+                built = _tls_contexts.setdefault(key, built)
+        return built
+
+
+def _version(path: Any) -> tuple[Any, ...]:
+    """A file's path, modification time and size: a changed file makes a new TLS context."""
+    if isinstance(path, tuple):  # a (certificate, key) pair
+        return tuple(_version(p) for p in path)  # pyright: ignore[reportUnknownVariableType]
+    if not isinstance(path, str):
+        return (path,)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return (path,)  # botocore reports it, as before
+    return (path, stat.st_mtime_ns, stat.st_size)
