@@ -1,6 +1,6 @@
 """Quickstart: the SDK against the embedded emulator, with no AWS account.
 
-Run it with ``python3 -m uv run --locked --no-dev python examples/quickstart.py``.
+Run it with ``python3 -m uv run --locked --no-dev --extra cli python examples/quickstart.py``.
 It starts the emulator in-process with sample data and, through the public API
 only, creates a Lookout for Vision project, iterates Rekognition projects,
 streams a dataset's entries, lists collections and catches a typed error.
