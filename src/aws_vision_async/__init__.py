@@ -33,6 +33,7 @@ from .errors import (
 from .retry import RetryPolicy, set_testing
 
 if TYPE_CHECKING:
+    from ._core.model import ResponseMetadata
     from ._core.pagination import AsyncPaginator, Prefetch
     from .fanout import FanOut, FanOutProgress, Outcome, fan_out
     from .lookoutvision.client import LookoutVisionClient
@@ -63,6 +64,7 @@ __all__ = [
     "RateLimiter",
     "ReadTimeoutError",
     "RekognitionClient",
+    "ResponseMetadata",
     "RetryPolicy",
     "ServiceError",
     "ThrottlingError",
@@ -82,6 +84,7 @@ _LAZY = {
     "Outcome": ".fanout",
     "Prefetch": "._core.pagination",
     "RateLimiter": ".ratelimit",
+    "ResponseMetadata": "._core.model",
     "fan_out": ".fanout",
     "LookoutVisionClient": ".lookoutvision.client",
     "RekognitionClient": ".rekognition.client",

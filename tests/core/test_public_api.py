@@ -37,6 +37,7 @@ EXPECTED_ALL = [
     "RateLimiter",
     "ReadTimeoutError",
     "RekognitionClient",
+    "ResponseMetadata",
     "RetryPolicy",
     "ServiceError",
     "ThrottlingError",

@@ -339,6 +339,8 @@ class ModelWriter:
     def __init__(self, svc: Service) -> None:
         self.svc = svc
         self.ways = directions(svc)
+        #: The operations' reply shapes.
+        self.outputs = {op["output"]["shape"] for op in svc.operations.values() if "output" in op}
         self.uses_aws_pattern = False
         self.uses_builtins = False
         #: The shapes (and ``datetime``) that the annotations written since the last reset refer to.
@@ -527,6 +529,8 @@ class ModelWriter:
         """One structure's class, and its reply variant if the shape is both sent and received."""
         role = self.role(name)
         base = {"in": "InputShape", "out": "OutputShape", "shared": "InputShape"}[role]
+        if role == "out" and name in self.outputs:
+            base = "Response"  # an operation's reply: it also carries response_metadata
         side = "out" if role == "out" else "in"
         body = ["", f"class {name}({base}):", *self.class_doc(name), ""]
         body.extend(self.fields(name, side, all_optional=(role == "out")))
@@ -617,6 +621,7 @@ class ModelWriter:
                 assert source == "_enums" or order[source] < order.get(module, len(order)), (module, ref)
                 imports.setdefault(source, set()).add(ref)
             core = [m for m in ("OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape") if m in text]
+            core += ["Response"] if "(Response):" in text else []
             core += [m for m in ("aws_pattern", "reply", "AS_DICT", "AS_LIST") if f"{m}(" in text or f", {m}]" in text]
             abcs = [abc for abc in ("Mapping", "Sequence") if f"{abc}[" in text]
             typing_names = [t for t in ("Annotated",) if f"{t}[" in text]

@@ -37,7 +37,7 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
@@ -192,8 +192,10 @@ class DirectPath:
         self._routes[operation_name] = route
         return route
 
-    async def send(self, route: _Route, operation_name: str, params: dict[str, Any], attempt: Attempt) -> bytes:
-        """Send one attempt; return the 2xx body.
+    async def send(
+        self, route: _Route, operation_name: str, params: dict[str, Any], attempt: Attempt
+    ) -> tuple[bytes, int, Mapping[str, str]]:
+        """Send one attempt; return the 2xx body, its status and its headers (names in lower case).
 
         Raises:
             ClientError: The service replied with an error (parsed by botocore's parser).
@@ -231,7 +233,7 @@ class DirectPath:
         response = await self._endpoint.http_session.send(request)
         content: bytes = await response.content
         if response.status_code < 300:
-            return content
+            return content, response.status_code, response.headers
         raise await self._error(response, content, operation_name)
 
     def _sign(self, route: _Route, headers: dict[str, str], body: bytes, credentials: Any) -> None:

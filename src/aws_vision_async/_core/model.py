@@ -5,8 +5,10 @@ from __future__ import annotations
 import functools
 import itertools
 import sys
+import weakref
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter
@@ -23,8 +25,11 @@ __all__ = [
     "OPEN_ENUM",
     "InputShape",
     "OutputShape",
-    "Shape",
     "REPLY_CONFIG",
+    "Response",
+    "ResponseMetadata",
+    "Shape",
+    "attach_metadata",
     "reply",
     "aws_pattern",
     "paired",
@@ -99,6 +104,94 @@ class OutputShape(Shape):
     """A shape only ever received: lenient, unknown fields kept in ``model_extra``."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class ResponseMetadata:
+    """What the HTTP exchange behind a response said, beside its data.
+
+    Read it from any response model as ``resp.response_metadata``. A response
+    built by hand (not received) has no request id, status or headers, and 0
+    attempts.
+
+    Attributes:
+        request_id: The request id the service assigned (``x-amzn-RequestId``), for AWS support.
+        http_status: The HTTP status of the reply.
+        headers: The reply's HTTP headers, names in lower case (read-only).
+        attempts: How many attempts the call took, the successful one included.
+    """
+
+    __slots__ = ("attempts", "headers", "http_status", "request_id")
+
+    request_id: str | None
+    http_status: int | None
+    headers: Mapping[str, str]
+    attempts: int
+
+    def __init__(
+        self,
+        *,
+        request_id: str | None = None,
+        http_status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        attempts: int = 0,
+    ) -> None:
+        # Frozen by convention of __setattr__ below; set here through object.
+        object.__setattr__(self, "request_id", request_id)
+        object.__setattr__(self, "http_status", http_status)
+        object.__setattr__(self, "headers", MappingProxyType(dict(headers or {})))
+        object.__setattr__(self, "attempts", attempts)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"ResponseMetadata is read-only: cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResponseMetadata):
+            return NotImplemented
+        return (self.request_id, self.http_status, dict(self.headers), self.attempts) == (
+            other.request_id,
+            other.http_status,
+            dict(other.headers),
+            other.attempts,
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and holds a mapping
+
+    def __repr__(self) -> str:
+        return (
+            f"ResponseMetadata(request_id={self.request_id!r}, http_status={self.http_status!r}, "
+            f"attempts={self.attempts!r}, headers={dict(self.headers)!r})"
+        )
+
+
+_NO_METADATA: Final = ResponseMetadata()
+#: Metadata of received responses, by id() of the response, dropped with it. Kept
+#: outside the model, so that equality, copies and dumps see only the data.
+_metadata: dict[int, tuple[weakref.ref[Any], ResponseMetadata]] = {}
+
+
+def attach_metadata(response: BaseModel, metadata: ResponseMetadata) -> None:
+    """Record the HTTP exchange ``response`` came from (read back as ``response_metadata``)."""
+    key = id(response)
+
+    def forget(_: weakref.ref[Any]) -> None:
+        _metadata.pop(key, None)
+
+    _metadata[key] = (weakref.ref(response, forget), metadata)
+
+
+class Response(OutputShape):
+    """The reply of an operation: a received shape that also tells how it was received."""
+
+    @property
+    def response_metadata(self) -> ResponseMetadata:
+        """The request id, HTTP status, headers and attempts of the call that returned this response.
+
+        Not a field: ``model_dump``, equality and copies see only the data.
+        """
+        entry = _metadata.get(id(self))
+        if entry is not None and entry[0]() is self:
+            return entry[1]
+        return _NO_METADATA
 
 
 #: Configuration of the private reply variant of a shape that is both sent and

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, Final, TypeVar
 
@@ -27,7 +27,7 @@ from ..errors import ServiceError
 from . import fastparse
 from .direct import direct_path
 from .errormap import map_error
-from .model import validate_response_json, validate_response_obj
+from .model import ResponseMetadata, attach_metadata, validate_response_json, validate_response_obj
 from .operation import OperationSpec, ServiceSpec
 from .scope import CURRENT_ATTEMPT, Attempt
 
@@ -97,7 +97,10 @@ async def send(
     marker = CURRENT_ATTEMPT.set(attempt)
     try:
         if path is not None and route is not None:
-            return validate_response_json(op.response, await path.send(route, op.name, params, attempt))
+            body, status, headers = await path.send(route, op.name, params, attempt)
+            response = validate_response_json(op.response, body)
+            _attach(response, status, headers, attempt)
+            return response
         parsed: dict[str, Any] = await getattr(client, op.method)(**params)
     except Exception as exc:
         error = map_error(service, op, exc, scrub)
@@ -111,9 +114,25 @@ async def send(
     finally:
         CURRENT_ATTEMPT.reset(marker)
     raw = parsed.get(fastparse.RAW_BODY)
-    if raw is not None:
-        return validate_response_json(op.response, raw)
-    return validate_response_obj(op.response, parsed)
+    response = (
+        validate_response_json(op.response, raw) if raw is not None else validate_response_obj(op.response, parsed)
+    )
+    meta: dict[str, Any] = parsed.get("ResponseMetadata") or {}
+    _attach(response, meta.get("HTTPStatusCode"), meta.get("HTTPHeaders") or {}, attempt)
+    return response
+
+
+def _attach(response: BaseModel, status: int | None, headers: Mapping[str, str], attempt: Attempt) -> None:
+    lowered = {k.lower(): v for k, v in headers.items()}
+    attach_metadata(
+        response,
+        ResponseMetadata(
+            request_id=lowered.get("x-amzn-requestid"),
+            http_status=status,
+            headers=lowered,
+            attempts=attempt.number,
+        ),
+    )
 
 
 #: Whether the request being sent is plain HTTP (an emulator, a local endpoint).

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import DatasetStatus, ResourceType
 
 __all__ = [
@@ -72,7 +72,7 @@ class CreateDatasetRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to CreateDataset completes only once."""
 
 
-class CreateDatasetResponse(OutputShape):
+class CreateDatasetResponse(Response):
     """The ``CreateDatasetResponse`` shape of the Amazon Lookout for Vision API."""
 
     dataset_metadata: DatasetMetadata | None = Field(

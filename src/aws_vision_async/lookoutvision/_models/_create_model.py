@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
 from ._enums import ModelStatus
 
 __all__ = [
@@ -65,7 +65,7 @@ class CreateModelRequest(InputShape):
     """A set of tags (key-value pairs) that you want to attach to the model."""
 
 
-class CreateModelResponse(OutputShape):
+class CreateModelResponse(Response):
     """The ``CreateModelResponse`` shape of the Amazon Lookout for Vision API."""
 
     model_metadata: ModelMetadata | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "CreateProjectRequest",
@@ -35,7 +35,7 @@ class CreateProjectRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to CreateProject completes only once."""
 
 
-class CreateProjectResponse(OutputShape):
+class CreateProjectResponse(Response):
     """The ``CreateProjectResponse`` shape of the Amazon Lookout for Vision API."""
 
     project_metadata: ProjectMetadata | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteDatasetRequest",
@@ -37,7 +37,7 @@ class DeleteDatasetRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to DeleteDataset completes only once."""
 
 
-class DeleteDatasetResponse(OutputShape):
+class DeleteDatasetResponse(Response):
     """The ``DeleteDatasetResponse`` shape of the Amazon Lookout for Vision API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteModelRequest",
@@ -37,7 +37,7 @@ class DeleteModelRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to DeleteModel completes only once."""
 
 
-class DeleteModelResponse(OutputShape):
+class DeleteModelResponse(Response):
     """The ``DeleteModelResponse`` shape of the Amazon Lookout for Vision API."""
 
     model_arn: str | None = Field(default=None, validation_alias="ModelArn", serialization_alias="ModelArn")

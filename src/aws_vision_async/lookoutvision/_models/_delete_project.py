@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteProjectRequest",
@@ -33,7 +33,7 @@ class DeleteProjectRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to DeleteProject completes only once."""
 
 
-class DeleteProjectResponse(OutputShape):
+class DeleteProjectResponse(Response):
     """The ``DeleteProjectResponse`` shape of the Amazon Lookout for Vision API."""
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")

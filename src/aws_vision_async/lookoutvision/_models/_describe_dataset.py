@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import DatasetStatus
 
 __all__ = [
@@ -78,7 +78,7 @@ class DescribeDatasetRequest(InputShape):
     """The type of the dataset to describe."""
 
 
-class DescribeDatasetResponse(OutputShape):
+class DescribeDatasetResponse(Response):
     """The ``DescribeDatasetResponse`` shape of the Amazon Lookout for Vision API."""
 
     dataset_description: DatasetDescription | None = Field(

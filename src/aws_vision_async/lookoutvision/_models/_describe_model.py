@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._create_model import ModelPerformance, OutputConfig
 from ._enums import ModelStatus
 
@@ -37,7 +37,7 @@ class DescribeModelRequest(InputShape):
     """The version of the model that you want to describe."""
 
 
-class DescribeModelResponse(OutputShape):
+class DescribeModelResponse(Response):
     """The ``DescribeModelResponse`` shape of the Amazon Lookout for Vision API."""
 
     model_description: ModelDescription | None = Field(

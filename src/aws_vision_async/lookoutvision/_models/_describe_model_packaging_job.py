@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
 from ._create_model import S3Location, Tag
 from ._enums import (
     ModelPackagingJobStatus,
@@ -50,7 +50,7 @@ class DescribeModelPackagingJobRequest(InputShape):
     """The job name for the model packaging job."""
 
 
-class DescribeModelPackagingJobResponse(OutputShape):
+class DescribeModelPackagingJobResponse(Response):
     """The ``DescribeModelPackagingJobResponse`` shape of the Amazon Lookout for Vision API."""
 
     model_packaging_description: ModelPackagingDescription | None = Field(

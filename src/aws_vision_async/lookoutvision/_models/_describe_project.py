@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 from ._create_dataset import DatasetMetadata
 
 __all__ = [
@@ -31,7 +31,7 @@ class DescribeProjectRequest(InputShape):
     """The name of the project that you want to describe."""
 
 
-class DescribeProjectResponse(OutputShape):
+class DescribeProjectResponse(Response):
     """The ``DescribeProjectResponse`` shape of the Amazon Lookout for Vision API."""
 
     project_description: ProjectDescription | None = Field(

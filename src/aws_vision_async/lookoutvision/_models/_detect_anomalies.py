@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "Anomaly",
@@ -54,7 +54,7 @@ class DetectAnomaliesRequest(InputShape):
     """The type of the image passed in Body."""
 
 
-class DetectAnomaliesResponse(OutputShape):
+class DetectAnomaliesResponse(Response):
     """The ``DetectAnomaliesResponse`` shape of the Amazon Lookout for Vision API."""
 
     detect_anomaly_result: DetectAnomalyResult | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "ListDatasetEntriesRequest",
@@ -65,7 +65,7 @@ class ListDatasetEntriesRequest(InputShape):
     """Perform a "contains" search on the values of the source-ref key within the dataset."""
 
 
-class ListDatasetEntriesResponse(OutputShape):
+class ListDatasetEntriesResponse(Response):
     """The ``ListDatasetEntriesResponse`` shape of the Amazon Lookout for Vision API."""
 
     dataset_entries: list[str] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import ModelPackagingJobStatus
 
 __all__ = [
@@ -44,7 +44,7 @@ class ListModelPackagingJobsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListModelPackagingJobsResponse(OutputShape):
+class ListModelPackagingJobsResponse(Response):
     """The ``ListModelPackagingJobsResponse`` shape of the Amazon Lookout for Vision API."""
 
     model_packaging_jobs: list[ModelPackagingJobMetadata] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._create_model import ModelMetadata
 
 __all__ = [
@@ -42,7 +42,7 @@ class ListModelsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListModelsResponse(OutputShape):
+class ListModelsResponse(Response):
     """The ``ListModelsResponse`` shape of the Amazon Lookout for Vision API."""
 
     models: list[ModelMetadata] | None = Field(default=None, validation_alias="Models", serialization_alias="Models")

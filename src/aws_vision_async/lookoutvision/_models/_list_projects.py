@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._create_project import ProjectMetadata
 
 __all__ = [
@@ -36,7 +36,7 @@ class ListProjectsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListProjectsResponse(OutputShape):
+class ListProjectsResponse(Response):
     """The ``ListProjectsResponse`` shape of the Amazon Lookout for Vision API."""
 
     projects: list[ProjectMetadata] | None = Field(

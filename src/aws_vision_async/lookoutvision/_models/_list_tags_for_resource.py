@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, reply
+from ..._core.model import InputShape, Response, reply
 from ._create_model import Tag
 
 __all__ = [
@@ -27,7 +27,7 @@ class ListTagsForResourceRequest(InputShape):
     """The Amazon Resource Name (ARN) of the model for which you want to list tags."""
 
 
-class ListTagsForResourceResponse(OutputShape):
+class ListTagsForResourceResponse(Response):
     """The ``ListTagsForResourceResponse`` shape of the Amazon Lookout for Vision API."""
 
     tags: list[Annotated[Tag, reply("_TagReply")]] | None = Field(

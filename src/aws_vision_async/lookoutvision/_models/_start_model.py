@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ModelHostingStatus
 
 __all__ = [
@@ -46,7 +46,7 @@ class StartModelRequest(InputShape):
     """The maximum number of inference units to use for auto-scaling the model."""
 
 
-class StartModelResponse(OutputShape):
+class StartModelResponse(Response):
     """The ``StartModelResponse`` shape of the Amazon Lookout for Vision API."""
 
     status: Annotated[ModelHostingStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._describe_model_packaging_job import ModelPackagingConfiguration
 
 __all__ = [
@@ -55,7 +55,7 @@ class StartModelPackagingJobRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to StartModelPackagingJob completes only once."""
 
 
-class StartModelPackagingJobResponse(OutputShape):
+class StartModelPackagingJobResponse(Response):
     """The ``StartModelPackagingJobResponse`` shape of the Amazon Lookout for Vision API."""
 
     job_name: str | None = Field(default=None, validation_alias="JobName", serialization_alias="JobName")

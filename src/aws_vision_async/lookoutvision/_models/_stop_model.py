@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ModelHostingStatus
 
 __all__ = [
@@ -38,7 +38,7 @@ class StopModelRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to StopModel completes only once."""
 
 
-class StopModelResponse(OutputShape):
+class StopModelResponse(Response):
     """The ``StopModelResponse`` shape of the Amazon Lookout for Vision API."""
 
     status: Annotated[ModelHostingStatus, OPEN_ENUM] | None = Field(

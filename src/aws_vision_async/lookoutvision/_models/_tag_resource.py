@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape
+from ..._core.model import AS_LIST, InputShape, Response
 from ._create_model import Tag
 
 __all__ = [
@@ -32,7 +32,7 @@ class TagResourceRequest(InputShape):
     """The key-value tags to assign to the model."""
 
 
-class TagResourceResponse(OutputShape):
+class TagResourceResponse(Response):
     """The ``TagResourceResponse`` shape of the Amazon Lookout for Vision API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import DatasetStatus
 
 __all__ = [
@@ -42,7 +42,7 @@ class UpdateDatasetEntriesRequest(InputShape):
     """ClientToken is an idempotency token that ensures a call to UpdateDatasetEntries completes only once."""
 
 
-class UpdateDatasetEntriesResponse(OutputShape):
+class UpdateDatasetEntriesResponse(Response):
     """The ``UpdateDatasetEntriesResponse`` shape of the Amazon Lookout for Vision API."""
 
     status: Annotated[DatasetStatus, OPEN_ENUM] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import UnsuccessfulFaceAssociationReason, UserStatus
 
 __all__ = [
@@ -72,7 +72,7 @@ class AssociateFacesRequest(InputShape):
     """Idempotent token used to identify the request to AssociateFaces."""
 
 
-class AssociateFacesResponse(OutputShape):
+class AssociateFacesResponse(Response):
     """The ``AssociateFacesResponse`` shape of the Amazon Rekognition API."""
 
     associated_faces: list[AssociatedFace] | None = Field(

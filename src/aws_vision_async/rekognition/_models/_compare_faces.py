@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
 from ._enums import EmotionName, LandmarkType, OrientationCorrection, QualityFilter
 
 __all__ = [
@@ -93,7 +93,7 @@ class CompareFacesRequest(InputShape):
     """A filter that specifies a quality bar for how much filtering is done to identify faces."""
 
 
-class CompareFacesResponse(OutputShape):
+class CompareFacesResponse(Response):
     """The ``CompareFacesResponse`` shape of the Amazon Rekognition API."""
 
     source_image_face: ComparedSourceImageFace | None = Field(

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "CopyProjectVersionRequest",
@@ -94,7 +94,7 @@ class CopyProjectVersionRequest(InputShape):
     """The identifier for your AWS Key Management Service key (AWS KMS key)."""
 
 
-class CopyProjectVersionResponse(OutputShape):
+class CopyProjectVersionResponse(Response):
     """The ``CopyProjectVersionResponse`` shape of the Amazon Rekognition API."""
 
     project_version_arn: str | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_DICT, InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "CreateCollectionRequest",
@@ -52,7 +52,7 @@ class CreateCollectionRequest(InputShape):
     """A set of tags (key-value pairs) that you want to attach to the collection."""
 
 
-class CreateCollectionResponse(OutputShape):
+class CreateCollectionResponse(Response):
     """The ``CreateCollectionResponse`` shape of the Amazon Rekognition API."""
 
     status_code: int | None = Field(default=None, validation_alias="StatusCode", serialization_alias="StatusCode")

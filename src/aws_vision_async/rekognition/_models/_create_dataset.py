@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
 from ._compare_faces import S3Object
 from ._enums import DatasetType
 
@@ -68,7 +68,7 @@ class CreateDatasetRequest(InputShape):
     """A set of tags (key-value pairs) that you want to attach to the dataset."""
 
 
-class CreateDatasetResponse(OutputShape):
+class CreateDatasetResponse(Response):
     """The ``CreateDatasetResponse`` shape of the Amazon Rekognition API."""
 
     dataset_arn: str | None = Field(default=None, validation_alias="DatasetArn", serialization_alias="DatasetArn")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._enums import ChallengeType
 
 __all__ = [
@@ -72,7 +72,7 @@ class CreateFaceLivenessSessionRequestSettings(InputShape):
     """Indicates preferred challenge types and versions for the Face Liveness session to be created."""
 
 
-class CreateFaceLivenessSessionResponse(OutputShape):
+class CreateFaceLivenessSessionResponse(Response):
     """The ``CreateFaceLivenessSessionResponse`` shape of the Amazon Rekognition API."""
 
     session_id: str | None = Field(default=None, validation_alias="SessionId", serialization_alias="SessionId")

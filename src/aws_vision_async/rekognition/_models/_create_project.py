@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_DICT, InputShape, Response, aws_pattern
 from ._enums import CustomizationFeature, ProjectAutoUpdate
 
 __all__ = [
@@ -60,7 +60,7 @@ class CreateProjectRequest(InputShape):
     """A set of tags (key-value pairs) that you want to attach to the project."""
 
 
-class CreateProjectResponse(OutputShape):
+class CreateProjectResponse(Response):
     """The ``CreateProjectResponse`` shape of the Amazon Rekognition API."""
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")

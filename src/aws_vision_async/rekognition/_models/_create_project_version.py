@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
 from ._copy_project_version import OutputConfig
 from ._create_dataset import GroundTruthManifest
 
@@ -120,7 +120,7 @@ class CreateProjectVersionRequest(InputShape):
     """Feature-specific configuration of the training job."""
 
 
-class CreateProjectVersionResponse(OutputShape):
+class CreateProjectVersionResponse(Response):
     """The ``CreateProjectVersionResponse`` shape of the Amazon Rekognition API."""
 
     project_version_arn: str | None = Field(

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox
 
 __all__ = [
@@ -127,7 +127,7 @@ class CreateStreamProcessorRequest(InputShape):
     """Shows whether you are sharing data with Rekognition to improve model performance."""
 
 
-class CreateStreamProcessorResponse(OutputShape):
+class CreateStreamProcessorResponse(Response):
     """The ``CreateStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     stream_processor_arn: str | None = Field(

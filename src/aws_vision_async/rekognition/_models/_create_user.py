@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "CreateUserRequest",
@@ -35,7 +35,7 @@ class CreateUserRequest(InputShape):
     """Idempotent token used to identify the request to CreateUser."""
 
 
-class CreateUserResponse(OutputShape):
+class CreateUserResponse(Response):
     """The ``CreateUserResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteCollectionRequest",
@@ -26,7 +26,7 @@ class DeleteCollectionRequest(InputShape):
     """ID of the collection to delete."""
 
 
-class DeleteCollectionResponse(OutputShape):
+class DeleteCollectionResponse(Response):
     """The ``DeleteCollectionResponse`` shape of the Amazon Rekognition API."""
 
     status_code: int | None = Field(default=None, validation_alias="StatusCode", serialization_alias="StatusCode")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteDatasetRequest",
@@ -31,7 +31,7 @@ class DeleteDatasetRequest(InputShape):
     """The ARN of the Amazon Rekognition Custom Labels dataset that you want to delete."""
 
 
-class DeleteDatasetResponse(OutputShape):
+class DeleteDatasetResponse(Response):
     """The ``DeleteDatasetResponse`` shape of the Amazon Rekognition API."""
 
     pass

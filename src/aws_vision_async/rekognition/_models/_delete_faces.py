@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import UnsuccessfulFaceDeletionReason
 
 __all__ = [
@@ -43,7 +43,7 @@ class DeleteFacesRequest(InputShape):
     """An array of face IDs to delete."""
 
 
-class DeleteFacesResponse(OutputShape):
+class DeleteFacesResponse(Response):
     """The ``DeleteFacesResponse`` shape of the Amazon Rekognition API."""
 
     deleted_faces: list[str] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ProjectStatus
 
 __all__ = [
@@ -32,7 +32,7 @@ class DeleteProjectRequest(InputShape):
     """The Amazon Resource Name (ARN) of the project that you want to delete."""
 
 
-class DeleteProjectResponse(OutputShape):
+class DeleteProjectResponse(Response):
     """The ``DeleteProjectResponse`` shape of the Amazon Rekognition API."""
 
     status: Annotated[ProjectStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteProjectPolicyRequest",
@@ -40,7 +40,7 @@ class DeleteProjectPolicyRequest(InputShape):
     """The ID of the project policy revision that you want to delete."""
 
 
-class DeleteProjectPolicyResponse(OutputShape):
+class DeleteProjectPolicyResponse(Response):
     """The ``DeleteProjectPolicyResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ProjectVersionStatus
 
 __all__ = [
@@ -32,7 +32,7 @@ class DeleteProjectVersionRequest(InputShape):
     """The Amazon Resource Name (ARN) of the project version that you want to delete."""
 
 
-class DeleteProjectVersionResponse(OutputShape):
+class DeleteProjectVersionResponse(Response):
     """The ``DeleteProjectVersionResponse`` shape of the Amazon Rekognition API."""
 
     status: Annotated[ProjectVersionStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteStreamProcessorRequest",
@@ -26,7 +26,7 @@ class DeleteStreamProcessorRequest(InputShape):
     """The name of the stream processor you want to delete."""
 
 
-class DeleteStreamProcessorResponse(OutputShape):
+class DeleteStreamProcessorResponse(Response):
     """The ``DeleteStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     pass

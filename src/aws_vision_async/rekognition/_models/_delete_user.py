@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteUserRequest",
@@ -35,7 +35,7 @@ class DeleteUserRequest(InputShape):
     """Idempotent token used to identify the request to DeleteUser."""
 
 
-class DeleteUserResponse(OutputShape):
+class DeleteUserResponse(Response):
     """The ``DeleteUserResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DescribeCollectionRequest",
@@ -27,7 +27,7 @@ class DescribeCollectionRequest(InputShape):
     """The ID of the collection to describe."""
 
 
-class DescribeCollectionResponse(OutputShape):
+class DescribeCollectionResponse(Response):
     """The ``DescribeCollectionResponse`` shape of the Amazon Rekognition API."""
 
     face_count: int | None = Field(default=None, validation_alias="FaceCount", serialization_alias="FaceCount")

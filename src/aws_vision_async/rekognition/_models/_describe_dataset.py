@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import DatasetStatus, DatasetStatusMessageCode
 
 __all__ = [
@@ -79,7 +79,7 @@ class DescribeDatasetRequest(InputShape):
     """The Amazon Resource Name (ARN) of the dataset that you want to describe."""
 
 
-class DescribeDatasetResponse(OutputShape):
+class DescribeDatasetResponse(Response):
     """The ``DescribeDatasetResponse`` shape of the Amazon Rekognition API."""
 
     dataset_description: DatasetDescription | None = Field(

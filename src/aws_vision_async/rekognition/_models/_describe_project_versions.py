@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import S3Object
 from ._copy_project_version import OutputConfig
 from ._create_dataset import GroundTruthManifest
@@ -68,7 +68,7 @@ class DescribeProjectVersionsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class DescribeProjectVersionsResponse(OutputShape):
+class DescribeProjectVersionsResponse(Response):
     """The ``DescribeProjectVersionsResponse`` shape of the Amazon Rekognition API."""
 
     project_version_descriptions: list[ProjectVersionDescription] | None = Field(

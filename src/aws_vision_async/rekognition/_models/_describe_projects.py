@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import (
     CustomizationFeature,
     DatasetStatus,
@@ -89,7 +89,7 @@ class DescribeProjectsRequest(InputShape):
     """Specifies the type of customization to filter projects by."""
 
 
-class DescribeProjectsResponse(OutputShape):
+class DescribeProjectsResponse(Response):
     """The ``DescribeProjectsResponse`` shape of the Amazon Rekognition API."""
 
     project_descriptions: list[ProjectDescription] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, reply
 from ._create_stream_processor import (
     RegionOfInterest,
     StreamProcessorDataSharingPreference,
@@ -36,7 +36,7 @@ class DescribeStreamProcessorRequest(InputShape):
     """Name of the stream processor for which you want information."""
 
 
-class DescribeStreamProcessorResponse(OutputShape):
+class DescribeStreamProcessorResponse(Response):
     """The ``DescribeStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     name: str | None = Field(default=None, validation_alias="Name", serialization_alias="Name")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox, Image
 from ._create_stream_processor import Point
 
@@ -56,7 +56,7 @@ class DetectCustomLabelsRequest(InputShape):
     """Specifies the minimum confidence level for the labels to return."""
 
 
-class DetectCustomLabelsResponse(OutputShape):
+class DetectCustomLabelsResponse(Response):
     """The ``DetectCustomLabelsResponse`` shape of the Amazon Rekognition API."""
 
     custom_labels: list[CustomLabel] | None = Field(

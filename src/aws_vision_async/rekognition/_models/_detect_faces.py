@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, reply
 from ._compare_faces import BoundingBox, Emotion, Image, ImageQuality, Landmark, Pose, Smile
 from ._enums import Attribute, GenderType, OrientationCorrection
 
@@ -61,7 +61,7 @@ class DetectFacesRequest(InputShape):
     """An array of facial attributes you want to be returned."""
 
 
-class DetectFacesResponse(OutputShape):
+class DetectFacesResponse(Response):
     """The ``DetectFacesResponse`` shape of the Amazon Rekognition API."""
 
     face_details: list[FaceDetail] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox, Image
 from ._enums import DetectLabelsFeatureName, OrientationCorrection
 
@@ -125,7 +125,7 @@ class DetectLabelsRequest(InputShape):
     """A list of the filters to be applied to returned detected labels and image properties."""
 
 
-class DetectLabelsResponse(OutputShape):
+class DetectLabelsResponse(Response):
     """The ``DetectLabelsResponse`` shape of the Amazon Rekognition API."""
 
     labels: list[Label] | None = Field(default=None, validation_alias="Labels", serialization_alias="Labels")

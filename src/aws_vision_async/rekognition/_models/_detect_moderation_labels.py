@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, OutputShape, Response, aws_pattern
 from ._compare_faces import Image
 from ._enums import ContentClassifier
 
@@ -62,7 +62,7 @@ class DetectModerationLabelsRequest(InputShape):
     """Identifier for the custom adapter."""
 
 
-class DetectModerationLabelsResponse(OutputShape):
+class DetectModerationLabelsResponse(Response):
     """The ``DetectModerationLabelsResponse`` shape of the Amazon Rekognition API."""
 
     moderation_labels: list[ModerationLabel] | None = Field(

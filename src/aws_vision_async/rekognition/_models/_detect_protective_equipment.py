@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, reply
 from ._compare_faces import BoundingBox, Image
 from ._enums import BodyPart, ProtectiveEquipmentType
 
@@ -47,7 +47,7 @@ class DetectProtectiveEquipmentRequest(InputShape):
     """An array of PPE types that you want to summarize."""
 
 
-class DetectProtectiveEquipmentResponse(OutputShape):
+class DetectProtectiveEquipmentResponse(Response):
     """The ``DetectProtectiveEquipmentResponse`` shape of the Amazon Rekognition API."""
 
     protective_equipment_model_version: str | None = Field(

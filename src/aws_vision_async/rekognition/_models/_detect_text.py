@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response
 from ._compare_faces import Image
 from ._create_stream_processor import RegionOfInterest
 from ._detect_custom_labels import Geometry
@@ -48,7 +48,7 @@ class DetectTextRequest(InputShape):
     """Optional parameters that let you set the criteria that the text must meet to be included in your response."""
 
 
-class DetectTextResponse(OutputShape):
+class DetectTextResponse(Response):
     """The ``DetectTextResponse`` shape of the Amazon Rekognition API."""
 
     text_detections: list[TextDetection] | None = Field(

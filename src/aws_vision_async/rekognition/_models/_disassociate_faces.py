@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import UnsuccessfulFaceDisassociationReason, UserStatus
 
 __all__ = [
@@ -53,7 +53,7 @@ class DisassociateFacesRequest(InputShape):
     """An array of face IDs to disassociate from the UserID."""
 
 
-class DisassociateFacesResponse(OutputShape):
+class DisassociateFacesResponse(Response):
     """The ``DisassociateFacesResponse`` shape of the Amazon Rekognition API."""
 
     disassociated_faces: list[DisassociatedFace] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 
 __all__ = [
     "DistributeDataset",
@@ -43,7 +43,7 @@ class DistributeDatasetEntriesRequest(InputShape):
     """The ARNS for the training dataset and test dataset that you want to use."""
 
 
-class DistributeDatasetEntriesResponse(OutputShape):
+class DistributeDatasetEntriesResponse(Response):
     """The ``DistributeDatasetEntriesResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import KnownGenderType
 
 __all__ = [
@@ -28,7 +28,7 @@ class GetCelebrityInfoRequest(InputShape):
     """The ID for the celebrity."""
 
 
-class GetCelebrityInfoResponse(OutputShape):
+class GetCelebrityInfoResponse(Response):
     """The ``GetCelebrityInfoResponse`` shape of the Amazon Rekognition API."""
 
     urls: list[str] | None = Field(default=None, validation_alias="Urls", serialization_alias="Urls")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox, S3Object
 from ._detect_faces import FaceDetail
 from ._enums import CelebrityRecognitionSortBy, VideoColorRange, VideoJobStatus
@@ -84,7 +84,7 @@ class GetCelebrityRecognitionRequest(InputShape):
     """Sort to use for celebrities returned in Celebrities field."""
 
 
-class GetCelebrityRecognitionResponse(OutputShape):
+class GetCelebrityRecognitionResponse(Response):
     """The ``GetCelebrityRecognitionResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

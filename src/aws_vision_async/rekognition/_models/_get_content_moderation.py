@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._detect_moderation_labels import ContentType, ModerationLabel
 from ._enums import ContentModerationAggregateBy, ContentModerationSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -89,7 +89,7 @@ class GetContentModerationRequestMetadata(OutputShape):
     """The aggregation method chosen for a GetContentModeration request."""
 
 
-class GetContentModerationResponse(OutputShape):
+class GetContentModerationResponse(Response):
     """The ``GetContentModerationResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

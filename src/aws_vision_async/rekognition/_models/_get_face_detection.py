@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._detect_faces import FaceDetail
 from ._enums import VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -48,7 +48,7 @@ class GetFaceDetectionRequest(InputShape):
     """If the previous response was incomplete (because there are more faces to retrieve), Amazon Rekognition Video returns a pagination token in the response."""
 
 
-class GetFaceDetectionResponse(OutputShape):
+class GetFaceDetectionResponse(Response):
     """The ``GetFaceDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

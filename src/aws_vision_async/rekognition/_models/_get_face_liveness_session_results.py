@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox, S3Object
 from ._enums import ChallengeType, FeedbackCode, LivenessSessionStatus
 
@@ -78,7 +78,7 @@ class GetFaceLivenessSessionResultsRequest(InputShape):
     """A unique 128-bit UUID."""
 
 
-class GetFaceLivenessSessionResultsResponse(OutputShape):
+class GetFaceLivenessSessionResultsResponse(Response):
     """The ``GetFaceLivenessSessionResultsResponse`` shape of the Amazon Rekognition API."""
 
     session_id: str | None = Field(default=None, validation_alias="SessionId", serialization_alias="SessionId")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox
 from ._detect_faces import FaceDetail
 from ._enums import FaceSearchSortBy, VideoJobStatus
@@ -80,7 +80,7 @@ class GetFaceSearchRequest(InputShape):
     """Sort to use for grouping faces in the response."""
 
 
-class GetFaceSearchResponse(OutputShape):
+class GetFaceSearchResponse(Response):
     """The ``GetFaceSearchResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._detect_labels import Label
 from ._enums import LabelDetectionAggregateBy, LabelDetectionSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -59,7 +59,7 @@ class GetLabelDetectionRequestMetadata(OutputShape):
     """The aggregation method chosen for a GetLabelDetection request."""
 
 
-class GetLabelDetectionResponse(OutputShape):
+class GetLabelDetectionResponse(Response):
     """The ``GetLabelDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
 from ._compare_faces import S3Object
 from ._enums import MediaAnalysisJobFailureCode, MediaAnalysisJobStatus
 
@@ -39,7 +39,7 @@ class GetMediaAnalysisJobRequest(InputShape):
     """Unique identifier for the media analysis job for which you want to retrieve results."""
 
 
-class GetMediaAnalysisJobResponse(OutputShape):
+class GetMediaAnalysisJobResponse(Response):
     """The ``GetMediaAnalysisJobResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._enums import PersonTrackingSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
 from ._get_face_search import PersonDetail
@@ -40,7 +40,7 @@ class GetPersonTrackingRequest(InputShape):
     """Sort to use for elements in the Persons array."""
 
 
-class GetPersonTrackingResponse(OutputShape):
+class GetPersonTrackingResponse(Response):
     """The ``GetPersonTrackingResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._enums import SegmentType, TechnicalCueType, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
 
@@ -59,7 +59,7 @@ class GetSegmentDetectionRequest(InputShape):
     """If the response is truncated, Amazon Rekognition Video returns this token that you can use in the subsequent request to retrieve the next set of text."""
 
 
-class GetSegmentDetectionResponse(OutputShape):
+class GetSegmentDetectionResponse(Response):
     """The ``GetSegmentDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

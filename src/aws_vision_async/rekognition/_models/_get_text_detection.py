@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
 from ._detect_text import TextDetection
 from ._enums import VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -38,7 +38,7 @@ class GetTextDetectionRequest(InputShape):
     """If the previous response was incomplete (because there are more labels to retrieve), Amazon Rekognition Video returns a pagination token in the response."""
 
 
-class GetTextDetectionResponse(OutputShape):
+class GetTextDetectionResponse(Response):
     """The ``GetTextDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_status: Annotated[VideoJobStatus, OPEN_ENUM] | None = Field(

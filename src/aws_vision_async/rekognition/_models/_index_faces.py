@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._compare_faces import Image
 from ._detect_faces import FaceDetail
 from ._enums import Attribute, OrientationCorrection, QualityFilter, Reason
@@ -66,7 +66,7 @@ class IndexFacesRequest(InputShape):
     """A filter that specifies a quality bar for how much filtering is done to identify faces."""
 
 
-class IndexFacesResponse(OutputShape):
+class IndexFacesResponse(Response):
     """The ``IndexFacesResponse`` shape of the Amazon Rekognition API."""
 
     face_records: list[FaceRecord] | None = Field(

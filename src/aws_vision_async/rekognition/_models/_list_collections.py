@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape
+from ..._core.model import InputShape, OutputShape, Response
 
 __all__ = [
     "CollectionSummary",
@@ -40,7 +40,7 @@ class ListCollectionsRequest(InputShape):
     """Maximum number of collection IDs to return."""
 
 
-class ListCollectionsResponse(OutputShape):
+class ListCollectionsResponse(Response):
     """The ``ListCollectionsResponse`` shape of the Amazon Rekognition API."""
 
     collection_ids: list[str] | None = Field(

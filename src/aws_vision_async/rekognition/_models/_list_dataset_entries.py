@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 
 __all__ = [
     "ListDatasetEntriesRequest",
@@ -57,7 +57,7 @@ class ListDatasetEntriesRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListDatasetEntriesResponse(OutputShape):
+class ListDatasetEntriesResponse(Response):
     """The ``ListDatasetEntriesResponse`` shape of the Amazon Rekognition API."""
 
     dataset_entries: list[str] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "DatasetLabelDescription",
@@ -64,7 +64,7 @@ class ListDatasetLabelsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListDatasetLabelsResponse(OutputShape):
+class ListDatasetLabelsResponse(Response):
     """The ``ListDatasetLabelsResponse`` shape of the Amazon Rekognition API."""
 
     dataset_label_descriptions: list[DatasetLabelDescription] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._get_face_search import Face
 
 __all__ = [
@@ -60,7 +60,7 @@ class ListFacesRequest(InputShape):
     """An array of face IDs to filter results with when listing faces in a collection."""
 
 
-class ListFacesResponse(OutputShape):
+class ListFacesResponse(Response):
     """The ``ListFacesResponse`` shape of the Amazon Rekognition API."""
 
     faces: list[Face] | None = Field(default=None, validation_alias="Faces", serialization_alias="Faces")

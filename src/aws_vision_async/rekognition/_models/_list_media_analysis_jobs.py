@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, reply
 from ._enums import MediaAnalysisJobStatus
 from ._get_media_analysis_job import (
     MediaAnalysisInput,
@@ -41,7 +41,7 @@ class ListMediaAnalysisJobsRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListMediaAnalysisJobsResponse(OutputShape):
+class ListMediaAnalysisJobsResponse(Response):
     """The ``ListMediaAnalysisJobsResponse`` shape of the Amazon Rekognition API."""
 
     next_token: str | None = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")

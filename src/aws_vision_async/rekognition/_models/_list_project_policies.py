@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "ListProjectPoliciesRequest",
@@ -41,7 +41,7 @@ class ListProjectPoliciesRequest(InputShape):
     """The maximum number of results to return per paginated call."""
 
 
-class ListProjectPoliciesResponse(OutputShape):
+class ListProjectPoliciesResponse(Response):
     """The ``ListProjectPoliciesResponse`` shape of the Amazon Rekognition API."""
 
     project_policies: list[ProjectPolicy] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response
 from ._enums import StreamProcessorStatus
 
 __all__ = [
@@ -32,7 +32,7 @@ class ListStreamProcessorsRequest(InputShape):
     """Maximum number of stream processors you want Amazon Rekognition Video to return in the response."""
 
 
-class ListStreamProcessorsResponse(OutputShape):
+class ListStreamProcessorsResponse(Response):
     """The ``ListStreamProcessorsResponse`` shape of the Amazon Rekognition API."""
 
     next_token: str | None = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape
+from ..._core.model import InputShape, Response
 
 __all__ = [
     "ListTagsForResourceRequest",
@@ -26,7 +26,7 @@ class ListTagsForResourceRequest(InputShape):
     """Amazon Resource Name (ARN) of the model, collection, or stream processor that contains the tags that you want a list of."""
 
 
-class ListTagsForResourceResponse(OutputShape):
+class ListTagsForResourceResponse(Response):
     """The ``ListTagsForResourceResponse`` shape of the Amazon Rekognition API."""
 
     tags: dict[str, str] | None = Field(default=None, validation_alias="Tags", serialization_alias="Tags")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import UserStatus
 
 __all__ = [
@@ -36,7 +36,7 @@ class ListUsersRequest(InputShape):
     """Pagingation token to receive the next set of UsersID."""
 
 
-class ListUsersResponse(OutputShape):
+class ListUsersResponse(Response):
     """The ``ListUsersResponse`` shape of the Amazon Rekognition API."""
 
     users: list[User] | None = Field(default=None, validation_alias="Users", serialization_alias="Users")

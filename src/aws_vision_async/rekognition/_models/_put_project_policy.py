@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 
 __all__ = [
     "MalformedPolicyDocumentException",
@@ -53,7 +53,7 @@ class PutProjectPolicyRequest(InputShape):
     """A resource policy to add to the model."""
 
 
-class PutProjectPolicyResponse(OutputShape):
+class PutProjectPolicyResponse(Response):
     """The ``PutProjectPolicyResponse`` shape of the Amazon Rekognition API."""
 
     policy_revision_id: str | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response
 from ._compare_faces import ComparedFace, Image
 from ._enums import OrientationCorrection
 from ._get_celebrity_info import KnownGender
@@ -48,7 +48,7 @@ class RecognizeCelebritiesRequest(InputShape):
     """The input image as bytes or an S3 object. Its bytes are given raw: the SDK base64-encodes them."""
 
 
-class RecognizeCelebritiesResponse(OutputShape):
+class RecognizeCelebritiesResponse(Response):
     """The ``RecognizeCelebritiesResponse`` shape of the Amazon Rekognition API."""
 
     celebrity_faces: list[Celebrity] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._get_face_search import FaceMatch
 
 __all__ = [
@@ -43,7 +43,7 @@ class SearchFacesRequest(InputShape):
     """Optional value specifying the minimum confidence in the face match to return."""
 
 
-class SearchFacesResponse(OutputShape):
+class SearchFacesResponse(Response):
     """The ``SearchFacesResponse`` shape of the Amazon Rekognition API."""
 
     searched_face_id: str | None = Field(

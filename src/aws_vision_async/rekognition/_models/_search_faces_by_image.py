@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern, reply
+from ..._core.model import InputShape, Response, aws_pattern, reply
 from ._compare_faces import BoundingBox, Image
 from ._enums import QualityFilter
 from ._get_face_search import FaceMatch
@@ -43,7 +43,7 @@ class SearchFacesByImageRequest(InputShape):
     """A filter that specifies a quality bar for how much filtering is done to identify faces."""
 
 
-class SearchFacesByImageResponse(OutputShape):
+class SearchFacesByImageResponse(Response):
     """The ``SearchFacesByImageResponse`` shape of the Amazon Rekognition API."""
 
     searched_face_bounding_box: Annotated[BoundingBox, reply("_BoundingBoxReply")] | None = Field(

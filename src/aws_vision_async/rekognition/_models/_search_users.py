@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._enums import UserStatus
 
 __all__ = [
@@ -68,7 +68,7 @@ class SearchUsersRequest(InputShape):
     """Maximum number of identities to return."""
 
 
-class SearchUsersResponse(OutputShape):
+class SearchUsersResponse(Response):
     """The ``SearchUsersResponse`` shape of the Amazon Rekognition API."""
 
     user_matches: list[UserMatch] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
 from ._compare_faces import Image
 from ._detect_faces import FaceDetail
 from ._enums import QualityFilter, UnsearchedFaceReason
@@ -45,7 +45,7 @@ class SearchUsersByImageRequest(InputShape):
     """A filter that specifies a quality bar for how much filtering is done to identify faces."""
 
 
-class SearchUsersByImageResponse(OutputShape):
+class SearchUsersByImageResponse(Response):
     """The ``SearchUsersByImageResponse`` shape of the Amazon Rekognition API."""
 
     user_matches: list[UserMatch] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 from ._get_celebrity_recognition import Video
 
 __all__ = [
@@ -64,7 +64,7 @@ class StartCelebrityRecognitionRequest(InputShape):
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
-class StartCelebrityRecognitionResponse(OutputShape):
+class StartCelebrityRecognitionResponse(Response):
     """The ``StartCelebrityRecognitionResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

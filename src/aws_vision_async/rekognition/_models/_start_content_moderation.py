@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._get_celebrity_recognition import Video
 from ._start_celebrity_recognition import NotificationChannel
 
@@ -48,7 +48,7 @@ class StartContentModerationRequest(InputShape):
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
-class StartContentModerationResponse(OutputShape):
+class StartContentModerationResponse(Response):
     """The ``StartContentModerationResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._enums import FaceAttributes
 from ._get_celebrity_recognition import Video
 from ._start_celebrity_recognition import NotificationChannel
@@ -49,7 +49,7 @@ class StartFaceDetectionRequest(InputShape):
     """An identifier you specify that's returned in the completion notification that's published to your Amazon Simple Notification Service topic."""
 
 
-class StartFaceDetectionResponse(OutputShape):
+class StartFaceDetectionResponse(Response):
     """The ``StartFaceDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

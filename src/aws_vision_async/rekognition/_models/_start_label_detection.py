@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._detect_labels import GeneralLabelsSettings
 from ._enums import LabelDetectionFeatureName
 from ._get_celebrity_recognition import Video
@@ -68,7 +68,7 @@ class StartLabelDetectionRequest(InputShape):
     """The settings for a StartLabelDetection request.Contains the specified parameters for the label detection request of an asynchronous label analysis operation."""
 
 
-class StartLabelDetectionResponse(OutputShape):
+class StartLabelDetectionResponse(Response):
     """The ``StartLabelDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

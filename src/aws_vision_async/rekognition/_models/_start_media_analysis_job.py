@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern
 from ._get_media_analysis_job import MediaAnalysisInput, MediaAnalysisOperationsConfig, MediaAnalysisOutputConfig
 
 __all__ = [
@@ -59,7 +59,7 @@ class StartMediaAnalysisJobRequest(InputShape):
     """The identifier of customer managed AWS KMS key (name or ARN)."""
 
 
-class StartMediaAnalysisJobResponse(OutputShape):
+class StartMediaAnalysisJobResponse(Response):
     """The ``StartMediaAnalysisJobResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ProjectVersionStatus
 
 __all__ = [
@@ -40,7 +40,7 @@ class StartProjectVersionRequest(InputShape):
     """The maximum number of inference units to use for auto-scaling the model."""
 
 
-class StartProjectVersionResponse(OutputShape):
+class StartProjectVersionResponse(Response):
     """The ``StartProjectVersionResponse`` shape of the Amazon Rekognition API."""
 
     status: Annotated[ProjectVersionStatus, OPEN_ENUM] | None = Field(

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._enums import SegmentType
 from ._get_celebrity_recognition import Video
 from ._start_celebrity_recognition import NotificationChannel
@@ -87,7 +87,7 @@ class StartSegmentDetectionRequest(InputShape):
     """An array of segment types to detect in the video."""
 
 
-class StartSegmentDetectionResponse(OutputShape):
+class StartSegmentDetectionResponse(Response):
     """The ``StartSegmentDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

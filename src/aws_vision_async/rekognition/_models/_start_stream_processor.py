@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "KinesisVideoStreamStartSelector",
@@ -51,7 +51,7 @@ class StartStreamProcessorRequest(InputShape):
     """Specifies when to stop processing the stream."""
 
 
-class StartStreamProcessorResponse(OutputShape):
+class StartStreamProcessorResponse(Response):
     """The ``StartStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     session_id: str | None = Field(default=None, validation_alias="SessionId", serialization_alias="SessionId")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._create_stream_processor import RegionOfInterest
 from ._detect_text import DetectionFilter
 from ._get_celebrity_recognition import Video
@@ -64,7 +64,7 @@ class StartTextDetectionRequest(InputShape):
     """Optional parameters that let you set criteria the text must meet to be included in your response."""
 
 
-class StartTextDetectionResponse(OutputShape):
+class StartTextDetectionResponse(Response):
     """The ``StartTextDetectionResponse`` shape of the Amazon Rekognition API."""
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")

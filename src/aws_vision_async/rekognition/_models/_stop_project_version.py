@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
 from ._enums import ProjectVersionStatus
 
 __all__ = [
@@ -32,7 +32,7 @@ class StopProjectVersionRequest(InputShape):
     """The Amazon Resource Name (ARN) of the model version that you want to stop."""
 
 
-class StopProjectVersionResponse(OutputShape):
+class StopProjectVersionResponse(Response):
     """The ``StopProjectVersionResponse`` shape of the Amazon Rekognition API."""
 
     status: Annotated[ProjectVersionStatus, OPEN_ENUM] | None = Field(

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "StopStreamProcessorRequest",
@@ -26,7 +26,7 @@ class StopStreamProcessorRequest(InputShape):
     """The name of a stream processor created by CreateStreamProcessor."""
 
 
-class StopStreamProcessorResponse(OutputShape):
+class StopStreamProcessorResponse(Response):
     """The ``StopStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     pass

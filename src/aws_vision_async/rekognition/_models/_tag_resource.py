@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_DICT, InputShape, Response, aws_pattern
 
 __all__ = [
     "TagResourceRequest",
@@ -48,7 +48,7 @@ class TagResourceRequest(InputShape):
     """The key-value tags to assign to the resource."""
 
 
-class TagResourceResponse(OutputShape):
+class TagResourceResponse(Response):
     """The ``TagResourceResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 
 __all__ = [
     "UntagResourceRequest",
@@ -43,7 +43,7 @@ class UntagResourceRequest(InputShape):
     """A list of the tags that you want to remove."""
 
 
-class UntagResourceResponse(OutputShape):
+class UntagResourceResponse(Response):
     """The ``UntagResourceResponse`` shape of the Amazon Rekognition API."""
 
     pass

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DatasetChanges",
@@ -44,7 +44,7 @@ class UpdateDatasetEntriesRequest(InputShape):
     """The changes that you want to make to the dataset."""
 
 
-class UpdateDatasetEntriesResponse(OutputShape):
+class UpdateDatasetEntriesResponse(Response):
     """The ``UpdateDatasetEntriesResponse`` shape of the Amazon Rekognition API."""
 
     pass

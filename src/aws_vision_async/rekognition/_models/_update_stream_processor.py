@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
 from ._create_stream_processor import RegionOfInterest, StreamProcessorDataSharingPreference
 from ._enums import StreamProcessorParameterToDelete
 
@@ -74,7 +74,7 @@ class UpdateStreamProcessorRequest(InputShape):
     """A list of parameters you want to delete from the stream processor."""
 
 
-class UpdateStreamProcessorResponse(OutputShape):
+class UpdateStreamProcessorResponse(Response):
     """The ``UpdateStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     pass
