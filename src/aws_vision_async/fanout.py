@@ -41,11 +41,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from ._core import telemetry
+
+if TYPE_CHECKING:
+    from opentelemetry.trace import Span
 
 __all__ = ["FanOut", "FanOutProgress", "Outcome", "fan_out"]
 
@@ -176,6 +181,7 @@ class FanOut(Generic[R]):
         self._counters = _Counters(total)
         self._progress = FanOutProgress(self._counters)
         self._task_group: TaskGroup | None = None
+        self._span: Span | None = None
         self._entered = False
         self._outcomes: MemoryObjectReceiveStream[Outcome[R]] | None = None
         # The workers take inputs themselves, one at a time: nothing is read ahead of a free worker.
@@ -208,10 +214,28 @@ class FanOut(Generic[R]):
         task_group = anyio.create_task_group()
         await task_group.__aenter__()
         self._task_group = task_group
+        tracer = telemetry.tracer()
+        if tracer is None:
+            self._start_workers(task_group, send_outcomes)
+            return self
+        from opentelemetry.trace import use_span  # noqa: PLC0415 - the optional extra, found by tracer()
+
+        attributes: dict[str, Any] = {
+            "aws_vision_async.fan_out.call": getattr(self._call, "__qualname__", type(self._call).__qualname__),
+            "aws_vision_async.fan_out.concurrency": self._concurrency,
+        }
+        if self._counters.total is not None:
+            attributes["aws_vision_async.fan_out.total"] = self._counters.total
+        span = self._span = tracer.start_span("aws_vision_async.fan_out", attributes=attributes)
+        # The workers start in the span's context: every call they make is its child.
+        with use_span(span, end_on_exit=False):
+            self._start_workers(task_group, send_outcomes)
+        return self
+
+    def _start_workers(self, task_group: TaskGroup, send_outcomes: MemoryObjectSendStream[Outcome[R]]) -> None:
         with send_outcomes:
             for _ in range(self._concurrency):
                 task_group.start_soon(self._work, send_outcomes.clone())
-        return self
 
     async def __aexit__(
         self,
@@ -235,6 +259,13 @@ class FanOut(Generic[R]):
         finally:
             if self._outcomes is not None:
                 self._outcomes.close()
+            span, self._span = self._span, None
+            if span is not None:
+                counters = self._counters
+                span.set_attribute("aws_vision_async.fan_out.started", counters.started)
+                span.set_attribute("aws_vision_async.fan_out.succeeded", counters.succeeded)
+                span.set_attribute("aws_vision_async.fan_out.failed", counters.failed)
+                telemetry.end_span(span, exc)
         return False
 
     def __aiter__(self) -> FanOut[R]:

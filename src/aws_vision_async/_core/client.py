@@ -8,7 +8,7 @@ import math
 import sys
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from contextlib import AsyncExitStack
 from types import MappingProxyType, TracebackType
 from typing import Any, ClassVar, Final, Literal, TypeAlias, TypeVar, cast
@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import CallTimeoutError
 from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
-from . import loader, pipeline, redact, transport, waiter
+from . import loader, pipeline, redact, telemetry, transport, waiter
 from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
@@ -431,12 +431,23 @@ class BaseClient:
             value: str | None = getattr(page, output_token)
             return value
 
+        tracer = telemetry.tracer()
+        trace: Callable[[], telemetry.PaginationTrace] | None = None
+        if tracer is not None:
+            traced = tracer
+
+            def new_trace() -> telemetry.PaginationTrace:
+                return telemetry.PaginationTrace(traced, lambda: self._span_attributes(op.name))
+
+            trace = new_trace
+
         return AsyncPaginator(
             fetch,
             first_token=params.get(wire_input),
             next_token=next_token,
             items=items,
             operation_name=op.name,
+            trace=trace,
         )
 
     async def _wait(
@@ -450,11 +461,35 @@ class BaseClient:
         max_delay: float | None,
     ) -> RespT:
         params = self._prepare(op, request)
-        return await waiter.wait(
-            spec, lambda: self._send(op, params), max_wait=max_wait, min_delay=min_delay, max_delay=max_delay
-        )
+        tracer = telemetry.tracer()
+        if tracer is None:
+            return await waiter.wait(
+                spec, lambda: self._send(op, params), max_wait=max_wait, min_delay=min_delay, max_delay=max_delay
+            )
+        polls = 0
 
-    async def _send(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> RespT:
+        def poll() -> Awaitable[RespT]:
+            nonlocal polls
+            polls += 1
+            return self._send(op, params)
+
+        attributes = {**self._span_attributes(op.name), "aws_vision_async.waiter": spec.name}
+        with tracer.start_as_current_span(
+            f"{attributes['rpc.service']}.{spec.name} waiter",
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                return await waiter.wait(spec, poll, max_wait=max_wait, min_delay=min_delay, max_delay=max_delay)
+            except BaseException as error:
+                telemetry.end_span(span, error, ended=False)
+                raise
+            finally:
+                span.set_attribute("aws_vision_async.polls", polls)
+
+    def _send(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> Coroutine[Any, Any, RespT]:
+        # Not async itself: the coroutine it returns is the call, one frame fewer in tracebacks.
         home = self._home
         if home._client is None:
             raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
@@ -468,21 +503,32 @@ class BaseClient:
                 client, self._service, op, params, attempt=which, scrub=home._protection.scrub, direct=home._direct
             )
 
-        call = pipeline.run(
-            self._service,
-            op,
-            attempt,
-            policy=policy,
-            budget=home._budget if policy.use_budget else None,
-            limiter=self._limiter_for(op.name),
-            max_wait=self._rate_limit_max_wait,
-        )
-        timeout = self._timeout
-        if timeout is None:
-            return await call
-        with anyio.move_on_after(timeout):
-            return await call
-        raise CallTimeoutError(timeout, operation_name=op.name)
+        async def run(observer: telemetry.CallObserver | None) -> RespT:
+            call = pipeline.run(
+                self._service,
+                op,
+                attempt,
+                policy=policy,
+                budget=home._budget if policy.use_budget else None,
+                limiter=self._limiter_for(op.name),
+                max_wait=self._rate_limit_max_wait,
+                observer=observer,
+            )
+            timeout = self._timeout
+            if timeout is None:
+                return await call
+            with anyio.move_on_after(timeout):
+                return await call
+            raise CallTimeoutError(timeout, operation_name=op.name)
+
+        tracer = telemetry.tracer()
+        if tracer is None:
+            return run(None)
+        return telemetry.traced_call(tracer, self._span_attributes(op.name), run)
+
+    def _span_attributes(self, operation: str) -> dict[str, Any]:
+        meta: Any = self._home.aiobotocore_client.meta
+        return telemetry.call_attributes(str(meta.service_model.service_id), operation, meta.region_name)
 
 
 def _check_timeout(name: str, value: object) -> float | None:

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from anyio.abc import TaskGroup
     from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
+    from .telemetry import PaginationTrace
+
 from ..errors import PaginationError
 
 __all__ = ["AsyncPaginator", "ItemIterator", "PageIterator", "Prefetch"]
@@ -42,7 +44,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
     ``aws_vision_async.errors.PaginationError`` instead of looping forever.
     """
 
-    __slots__ = ("_fetch", "_first_token", "_items", "_next_token", "_operation_name")
+    __slots__ = ("_fetch", "_first_token", "_items", "_next_token", "_operation_name", "_trace")
 
     def __init__(
         self,
@@ -52,6 +54,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
         next_token: Callable[[PageT], str | None],
         items: Callable[[PageT], Iterable[ItemT]],
         operation_name: str,
+        trace: Callable[[], PaginationTrace] | None = None,
     ) -> None:
         """Wire a paginator; the generated clients do this, users do not.
 
@@ -61,8 +64,10 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             next_token: Reads the next-page token of a page.
             items: Reads the items of a page.
             operation_name: The operation, for error messages.
+            trace: Makes the span of one pagination (when tracing is on).
         """
         self._fetch = fetch
+        self._trace = trace
         self._first_token = first_token
         self._next_token = next_token
         self._items = items
@@ -79,7 +84,14 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             raises ``PaginationError`` when the service returns a token it had
             returned before.
         """
-        return PageIterator(self._fetch, self._first_token, self._next_token, self._operation_name)
+        trace = self._trace
+        return PageIterator(
+            self._fetch,
+            self._first_token,
+            self._next_token,
+            self._operation_name,
+            None if trace is None else trace(),
+        )
 
     def __aiter__(self) -> ItemIterator[ItemT, PageT]:
         return ItemIterator(self.pages(), self._items)
@@ -137,7 +149,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
 class PageIterator(Generic[PageT]):
     """The pages of one pagination; see :meth:`AsyncPaginator.pages`."""
 
-    __slots__ = ("_fetch", "_next_token", "_operation_name", "_repeated", "_seen", "_token")
+    __slots__ = ("_fetch", "_next_token", "_operation_name", "_repeated", "_seen", "_token", "_trace")
 
     def __init__(
         self,
@@ -145,8 +157,10 @@ class PageIterator(Generic[PageT]):
         first_token: str | None,
         next_token: Callable[[PageT], str | None],
         operation_name: str,
+        trace: PaginationTrace | None = None,
     ) -> None:
         self._fetch = fetch
+        self._trace = trace
         self._next_token = next_token
         self._operation_name = operation_name
         self._seen: set[str] | None = {first_token} if first_token else set()
@@ -160,17 +174,31 @@ class PageIterator(Generic[PageT]):
         seen = self._seen
         if seen is None:
             raise StopAsyncIteration
+        trace = self._trace
         if self._repeated is not None:
             # Raised when the page after the one that repeated a token is asked for:
             # that page was received, and is the caller's.
             self._seen = None
-            raise PaginationError(
+            error = PaginationError(
                 f"{self._operation_name} returned the pagination token {self._repeated!r} a second time"
             )
-        page = await self._fetch(self._token)
+            if trace is not None:
+                trace.end(error)
+            raise error
+        if trace is None:
+            page = await self._fetch(self._token)
+        else:
+            token = self._token
+            try:
+                page = await trace.fetch(lambda: self._fetch(token))
+            except BaseException as error:
+                trace.end(error)
+                raise
         token = self._next_token(page)
         if not token:
             self._seen = None  # the last page
+            if trace is not None:
+                trace.end()
         elif token in seen:
             self._repeated = token
         else:
@@ -181,6 +209,8 @@ class PageIterator(Generic[PageT]):
     async def aclose(self) -> None:
         """Stop: no more pages are requested (for ``contextlib.aclosing``)."""
         self._seen = None
+        if self._trace is not None:
+            self._trace.end()
 
 
 class ItemIterator(Generic[ItemT, PageT]):

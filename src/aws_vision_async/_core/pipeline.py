@@ -33,6 +33,8 @@ from .scope import Attempt
 if TYPE_CHECKING:
     from tenacity import RetryCallState
 
+    from .telemetry import CallObserver
+
 __all__ = ["is_retryable", "run"]
 
 _log = logging.getLogger("aws_vision_async")
@@ -79,6 +81,7 @@ async def run(
     budget: RetryBudget | None,
     limiter: RateLimiter | None = None,
     max_wait: float | None = None,
+    observer: CallObserver | None = None,
 ) -> T:
     """Make one logical call: attempts through ``send`` until one succeeds or no retry is due.
 
@@ -90,6 +93,7 @@ async def run(
         budget: The client's retry budget, or ``None`` when the policy does not use one.
         limiter: Gives a token to every attempt and learns from its reply.
         max_wait: The most seconds an attempt waits for its token.
+        observer: The call's span, told of attempts, retries and token waits (tracing only).
 
     Returns:
         What the successful attempt returned.
@@ -105,9 +109,11 @@ async def run(
         nonlocal attempts
         attempts += 1
         which = Attempt(invocation_id, attempts, policy.max_attempts)
+        if observer is not None:
+            observer.attempts = attempts
         if limiter is None:
             return await send(which)
-        return await _send_limited(send, which, limiter, max_wait)
+        return await _send_limited(send, which, limiter, max_wait, observer)
 
     def retry_due(number: int, exc: BaseException | None) -> bool:
         """Whether attempt ``number``, which failed with ``exc``, is followed by another."""
@@ -134,6 +140,8 @@ async def run(
             type(exc).__name__,
             delay,
         )
+        if observer is not None and exc is not None:
+            observer.retrying(number, exc, delay)
         return delay
 
     # The first attempt runs outside tenacity: most calls succeed at once, and
@@ -179,11 +187,18 @@ async def run(
 
 
 async def _send_limited(
-    send: Callable[[Attempt], Awaitable[T]], which: Attempt, limiter: RateLimiter, max_wait: float | None
+    send: Callable[[Attempt], Awaitable[T]],
+    which: Attempt,
+    limiter: RateLimiter,
+    max_wait: float | None,
+    observer: CallObserver | None,
 ) -> T:
     # A token per attempt: a retry is one more request against the quota.
+    asked_at = time.monotonic()
     await limiter.acquire(max_wait=max_wait)
     sent_at = time.monotonic()
+    if observer is not None:
+        observer.limiter_wait += sent_at - asked_at
     try:
         result = await send(which)
     except ThrottlingError:
