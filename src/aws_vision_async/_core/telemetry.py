@@ -36,6 +36,7 @@ _UNRESOLVED: Final = object()
 _tracer: Any = _UNRESOLVED
 #: Whether _tracer is the API's proxy, which records nothing until a provider is set.
 _is_proxy = False
+_no_provider: tuple[Callable[[], object], tuple[type, ...]] | None = None
 
 
 def tracer() -> Tracer | None:
@@ -68,9 +69,13 @@ def tracer() -> Tracer | None:
 
 
 def _provider_set() -> bool:
-    from opentelemetry import trace  # noqa: PLC0415 - imported by tracer() already
+    global _no_provider  # noqa: PLW0603 - the API's classes, looked up once
+    if _no_provider is None:
+        from opentelemetry import trace  # noqa: PLC0415 - imported by tracer() already
 
-    return not isinstance(trace.get_tracer_provider(), (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
+        _no_provider = (trace.get_tracer_provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
+    get_provider, placeholders = _no_provider
+    return not isinstance(get_provider(), placeholders)
 
 
 def reset() -> None:
