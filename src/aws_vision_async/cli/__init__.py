@@ -1,0 +1,11 @@
+"""The ``aws-vision-async`` command line: dataset export and import, projects, models, the emulator.
+
+Installed with the ``cli`` extra (``pip install 'aws-vision-async[cli]'``). The
+library never imports this package.
+"""
+
+from __future__ import annotations
+
+from ._app import main
+
+__all__ = ["main"]
