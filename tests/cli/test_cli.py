@@ -341,3 +341,17 @@ def test_the_library_never_imports_the_cli_dependencies() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_reader_that_stops_early_is_no_error(emu: Emulator) -> None:
+    arn = dataset_arn(emu)
+    emu.faults.set("ListDatasetEntries", Faults(latency=0.2))
+    proc = subprocess.Popen(
+        command(emu, "datasets", "export", arn), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("{")
+    proc.stdout.close()  # as `| head -1` does
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -79,4 +80,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         _fail(f"{type(error).__name__}: {error}", EXIT_ERROR)
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        # The reader of stdout stopped (`| head`): not an error of this command.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_OK)
     sys.exit(result if isinstance(result, int) else EXIT_OK)

@@ -52,7 +52,7 @@ class Connection:
     endpoint_url: str | None = None
     """Send requests to this URL (the emulator's, say) instead of the AWS endpoint."""
     region: str | None = None
-    """The AWS Region; by default the profile's, or AWS_REGION."""
+    """The AWS Region; by default the profile's, or AWS_DEFAULT_REGION."""
     profile: str | None = None
     """A named profile of the AWS config and credentials files."""
     output: Literal["json", "table"] = "table"

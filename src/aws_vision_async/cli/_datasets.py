@@ -129,9 +129,9 @@ async def export(
     output_file: Annotated[Path | None, Parameter(name=["-o", "--output-file"])] = None,
     labeled: Annotated[bool | None, Parameter(negative="--unlabeled")] = None,
     has_errors: bool | None = None,
-    contains_label: Annotated[list[str] | None, Parameter(name="--contains-label")] = None,
-    restart: bool = False,
-    overwrite: bool = False,
+    contains_label: Annotated[list[str] | None, Parameter(name="--contains-label", negative_iterable=())] = None,
+    restart: Annotated[bool, Parameter(negative=())] = False,
+    overwrite: Annotated[bool, Parameter(negative=())] = False,
     connection: Connection = DEFAULT_CONNECTION,
 ) -> int:
     """Write every entry of a dataset as JSON Lines, one entry per line, with progress.

@@ -82,8 +82,8 @@ def _version_row(version: Any, now: datetime) -> dict[str, Any]:
 @models.command(name="list")
 async def list_models(
     *,
-    project_arn: Annotated[list[str] | None, Parameter(name="--project-arn")] = None,
-    running: bool = False,
+    project_arn: Annotated[list[str] | None, Parameter(name="--project-arn", negative_iterable=())] = None,
+    running: Annotated[bool, Parameter(negative=())] = False,
     connection: Connection = DEFAULT_CONNECTION,
 ) -> None:
     """List model versions with their status and inference units.
@@ -117,7 +117,7 @@ async def start(
     *,
     min_inference_units: int = 1,
     max_inference_units: int | None = None,
-    wait: bool = False,
+    wait: Annotated[bool, Parameter(negative=())] = False,
     connection: Connection = DEFAULT_CONNECTION,
 ) -> int:
     """Start a model version (billed by the hour while it runs: stop it with "models stop").
@@ -143,7 +143,13 @@ async def start(
 
 
 @models.command
-async def stop(version_arn: str, /, *, wait: bool = False, connection: Connection = DEFAULT_CONNECTION) -> int:
+async def stop(
+    version_arn: str,
+    /,
+    *,
+    wait: Annotated[bool, Parameter(negative=())] = False,
+    connection: Connection = DEFAULT_CONNECTION,
+) -> int:
     """Stop a running model version.
 
     Args:
