@@ -166,6 +166,7 @@ async def export(
             with _progress(total) as progress:
                 done = 0 if target is None else target.lines
                 pages = 0 if target is None else target.pages
+                resumed_at = done  # the rate counts this run's entries only
                 task = progress.add_task(
                     "resuming" if target is not None and target.resumed else "exporting",
                     total=total,
@@ -190,7 +191,8 @@ async def export(
                     done += len(lines)
                     pages += 1
                     elapsed = progress.tasks[0].elapsed or 0.0
-                    progress.update(task, completed=done, pages=pages, rate=done / elapsed if elapsed else 0.0)
+                    rate = (done - resumed_at) / elapsed if elapsed else 0.0
+                    progress.update(task, completed=done, pages=pages, rate=rate)
     except BaseException:
         if target is not None:
             target.close()
