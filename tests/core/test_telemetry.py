@@ -285,3 +285,26 @@ PROVIDER_LATER = """
 def test_spans_start_once_the_program_sets_a_tracer_provider() -> None:
     result = run_fresh(PROVIDER_LATER)
     assert result == {"before": False, "names": ["Rekognition.ListCollections"]}
+
+
+UNUSED_API = """
+    import asyncio, json, sys
+    from aws_vision_async import RekognitionClient
+    from aws_vision_async._core import telemetry
+    from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator
+
+    async def main():
+        async with Emulator() as emulator:
+            async with RekognitionClient(endpoint_url=emulator.url, region_name="us-east-1",
+                                         **EMULATOR_CREDENTIALS) as rek:
+                await rek.list_collections()
+
+    asyncio.run(main())
+    print(json.dumps({"tracer": telemetry.tracer() is not None,
+                      "loaded": sorted(m for m in sys.modules if m.startswith("opentelemetry"))}))
+"""
+
+
+def test_an_installed_api_that_the_program_never_imports_costs_no_import() -> None:
+    result = run_fresh(UNUSED_API)
+    assert result == {"tracer": False, "loaded": []}

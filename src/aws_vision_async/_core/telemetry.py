@@ -1,10 +1,10 @@
 """OpenTelemetry spans for calls, paginations, waiters and fan-outs.
 
-Active when ``opentelemetry-api`` is installed (the ``[otel]`` extra): the SDK
-then asks the API for its tracer once, and every span goes to whatever tracer
-provider the program configured (none: the API's no-op spans). Without the
-package nothing is imported and :func:`tracer` is ``None``, so each call pays
-one global lookup.
+Active when ``opentelemetry-api`` is installed (the ``[otel]`` extra) and the
+program has set a tracer provider: every span goes to that provider. The SDK
+imports nothing of OpenTelemetry before the program has imported
+``opentelemetry.trace`` itself, and makes no span while no provider is set;
+each call then pays a dictionary lookup or two.
 
 Attributes follow OpenTelemetry's conventions for AWS SDK calls:
 ``rpc.system="aws-api"``, ``rpc.service``, ``rpc.method``, ``aws.request_id``,
@@ -15,6 +15,8 @@ are under ``aws_vision_async.``.
 from __future__ import annotations
 
 import importlib.util
+import os
+import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
@@ -50,6 +52,11 @@ def tracer() -> Tracer | None:
     global _tracer, _is_proxy  # noqa: PLW0603 - resolved once per process
     found = _tracer
     if found is _UNRESOLVED:
+        if "opentelemetry.trace" not in sys.modules and "OTEL_PYTHON_TRACER_PROVIDER" not in os.environ:
+            # A program that set a tracer provider has imported the API's trace
+            # module (or names a provider for it to load): until then, importing
+            # it (about 20 ms) would only learn that nothing records.
+            return None
         found = None
         try:
             installed = importlib.util.find_spec("opentelemetry.trace") is not None
