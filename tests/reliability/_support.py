@@ -183,9 +183,12 @@ def client_connections(port: int) -> int:
     """ESTABLISHED TCP connections from a client to 127.0.0.1:``port`` (this host, any process).
 
     Read from ``/proc/net/tcp`` and ``/proc/net/tcp6``: the client side of a
-    connection is the entry whose *remote* end is the emulator's port.
+    connection is the entry whose *remote* end is the emulator's port. The
+    kernel writes those tables a chunk at a time, so a read that races new
+    connections can list one row twice (seen: 29 rows for 20 sockets); rows
+    are counted once per (local, remote) pair.
     """
-    count = 0
+    seen: set[tuple[str, str]] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             with open(table, encoding="ascii") as f:
@@ -199,8 +202,8 @@ def client_connections(port: int) -> int:
             host, remote_port = _port_of(fields[2])
             # 127.0.0.1 as /proc writes it: little-endian hex, plain or IPv4-mapped IPv6.
             if remote_port == port and host in ("0100007F", "0000000000000000FFFF00000100007F"):
-                count += 1
-    return count
+                seen.add((fields[1], fields[2]))
+    return len(seen)
 
 
 def emulator_port(emu: Emulator) -> int:
