@@ -135,11 +135,8 @@ async def start(
             min_inference_units=min_inference_units,
             max_inference_units=max_inference_units,
         )
-        status: str | None = reply.status
-        if wait:
-            status = await _watch(rek, version_arn, connection, interval=None)
-    _report(connection, version_arn, status)
-    return EXIT_ERROR if status in _FAILED else EXIT_OK
+        status = await _watch(rek, version_arn, connection, interval=None) if wait else reply.status
+    return _conclude(connection, version_arn, status)
 
 
 @models.command
@@ -159,11 +156,8 @@ async def stop(
     """
     async with connection.client() as rek:
         reply = await rek.stop_project_version(project_version_arn=version_arn)
-        status: str | None = reply.status
-        if wait:
-            status = await _watch(rek, version_arn, connection, interval=None)
-    _report(connection, version_arn, status)
-    return EXIT_ERROR if status in _FAILED else EXIT_OK
+        status = await _watch(rek, version_arn, connection, interval=None) if wait else reply.status
+    return _conclude(connection, version_arn, status)
 
 
 @models.command
@@ -182,8 +176,7 @@ async def watch(version_arn: str, /, *, interval: float = 10.0, connection: Conn
         raise UsageError("--interval must be a positive number of seconds")
     async with connection.client() as rek:
         status = await _watch(rek, version_arn, connection, interval=interval)
-    _report(connection, version_arn, status)
-    return EXIT_ERROR if status in _FAILED else EXIT_OK
+    return _conclude(connection, version_arn, status)
 
 
 async def _watch(rek: RekognitionClient, version_arn: str, connection: Connection, *, interval: float | None) -> str:
@@ -205,8 +198,10 @@ async def _watch(rek: RekognitionClient, version_arn: str, connection: Connectio
             delay = min(delay * 2, 30.0)  # --wait: quick at first, then every 30 s
 
 
-def _report(connection: Connection, version_arn: str, status: str | None) -> None:
+def _conclude(connection: Connection, version_arn: str, status: str | None) -> int:
+    """Print the final status; the exit status: 1 for a failed state, else 0."""
     if connection.output == "json":
         sys.stdout.write(json.dumps({"version_arn": version_arn, "status": status}) + "\n")
     else:
         Console(highlight=False).print(f"{version_arn}: {status}")
+    return EXIT_ERROR if status in _FAILED else EXIT_OK
