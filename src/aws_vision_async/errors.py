@@ -33,7 +33,21 @@ a ``ValueError`` that names the field.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeVar
+
+    from ._core.model import Response
+
+    #: The response model a waiter polls; ``Response`` (any reply) where the waiter is not known.
+    ResponseT_co = TypeVar("ResponseT_co", bound=Response, default=Response, covariant=True)
+else:
+    # The default needs typing_extensions' TypeVar; at run time a plain one does (and imports nothing).
+    from typing import TypeVar
+
+    ResponseT_co = TypeVar("ResponseT_co", covariant=True)
+
 
 __all__ = [
     "AccessDeniedError",
@@ -254,36 +268,54 @@ def _rebuild_call_timeout(cls: type[CallTimeoutError], timeout: float, operation
     return cls(timeout, operation_name=operation_name)
 
 
-class WaiterError(AwsVisionError):
+class WaiterError(AwsVisionError, Generic[ResponseT_co]):
     """A waiter stopped without reaching its success state.
+
+    Generic in the response model the waiter polls. A bare ``except WaiterError``
+    (or ``WaiterFailedError``) may catch any waiter's error, so ``last_response``
+    is then a ``Response`` (narrow it with ``isinstance``); each waiter also raises
+    its own subclasses, whose ``last_response`` is typed precisely::
+
+        from aws_vision_async.rekognition.errors import ProjectVersionTrainingCompletedFailedError
+
+        try:
+            await rek.wait_until_project_version_training_completed(project_arn=arn)
+        except ProjectVersionTrainingCompletedFailedError as exc:
+            if exc.last_response is not None:  # None: the last poll ended in an error
+                print(exc.last_response.project_version_descriptions)
 
     Attributes:
         waiter_name: The waiter, as botocore names it (``"ProjectVersionTrainingCompleted"``).
         attempts: How many times the waiter polled.
-        last_response: The last response polled (a response model), or ``None``
-            if the last poll ended in an error (chained as ``__cause__``).
     """
 
-    def __init__(self, message: str, *, waiter_name: str, attempts: int, last_response: Any = None) -> None:
+    def __init__(
+        self, message: str, *, waiter_name: str, attempts: int, last_response: ResponseT_co | None = None
+    ) -> None:
         self.waiter_name = waiter_name
         self.attempts = attempts
-        self.last_response = last_response
+        self._last_response = last_response
         super().__init__(message)
+
+    @property
+    def last_response(self) -> ResponseT_co | None:
+        """The last response polled, or ``None`` if the last poll ended in an error (chained as ``__cause__``)."""
+        return self._last_response
 
     def __reduce__(self) -> tuple[object, ...]:
         # Keyword-only state does not survive the default Exception pickling.
-        return (_rebuild_waiter_error, (type(self), str(self), self.waiter_name, self.attempts, self.last_response))
+        return (_rebuild_waiter_error, (type(self), str(self), self.waiter_name, self.attempts, self._last_response))
 
 
 def _rebuild_waiter_error(
-    cls: type[WaiterError], message: str, waiter_name: str, attempts: int, last_response: Any
-) -> WaiterError:
+    cls: type[WaiterError[Any]], message: str, waiter_name: str, attempts: int, last_response: Any
+) -> WaiterError[Any]:
     return cls(message, waiter_name=waiter_name, attempts=attempts, last_response=last_response)
 
 
-class WaiterFailedError(WaiterError):
+class WaiterFailedError(WaiterError[ResponseT_co]):
     """The waiter reached a failure state, such as a model version whose training failed."""
 
 
-class WaiterTimeoutError(WaiterError):
+class WaiterTimeoutError(WaiterError[ResponseT_co]):
     """The waiter's ``max_wait`` passed before a success or failure state."""

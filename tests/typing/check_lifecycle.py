@@ -29,9 +29,9 @@ async def waiters(rek: RekognitionClient) -> None:
         assert_type(exc.waiter_name, str)
         assert_type(exc.attempts, int)
     except WaiterTimeoutError as exc:
-        assert_type(exc, WaiterTimeoutError)
+        assert_type(exc.attempts, int)
     except WaiterError as exc:
-        assert_type(exc, WaiterError)
+        assert_type(exc.waiter_name, str)
 
 
 async def model_session(rek: RekognitionClient) -> None:

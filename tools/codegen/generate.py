@@ -741,10 +741,16 @@ def render_errors(svc: Service) -> str:
     if stale:
         raise SystemExit(f"{cfg.service_name}: config.py classifies errors the model lacks: {sorted(stale)}")
     categories = sorted(set(cfg.error_categories.values()))
+    waiter_errors = [n for name in svc.waiters for n in waiter_error_names(name)]
+    clash = set(waiter_errors) & set(codes)
+    if clash:
+        raise SystemExit(f"{cfg.service_name}: waiter errors clash with error codes: {sorted(clash)}")
+    waiter_bases = ["WaiterFailedError", "WaiterTimeoutError"] if waiter_errors else []
+    waiter_outputs = {waiter_output(svc, w) for w in svc.waiters.values()}
     full = svc.model["metadata"]["serviceFullName"]
     lines = [
         header(svc),
-        f'"""One exception class per documented error of {full}.',
+        f'"""One exception class per documented error of {full}' + (", and per waiter." if waiter_errors else "."),
         "",
         "Each derives from ``" + cfg.base_error + "`` and from a category base of",
         "``aws_vision_async.errors``, so ``except ThrottlingError`` catches throttling",
@@ -754,12 +760,22 @@ def render_errors(svc: Service) -> str:
         "from __future__ import annotations",
         "",
         "from collections.abc import Mapping",
-        "from typing import Final",
+        f"from typing import {'TYPE_CHECKING, ' if waiter_errors else ''}Final",
         "",
-        f"from ..errors import {', '.join(sorted({*categories, 'ServiceError', 'TransientError'}))}",
+        f"from ..errors import {', '.join(sorted({*categories, 'ServiceError', 'TransientError', *waiter_bases}))}",
         "",
+        *(
+            [
+                "if TYPE_CHECKING:",
+                "    # Named in the waiter errors' bases as strings: models load on first use.",
+                f"    from .models import {', '.join(sorted(waiter_outputs))}  # noqa: F401",
+                "",
+            ]
+            if waiter_errors
+            else []
+        ),
         "__all__ = [",
-        *[f"    {n!r}," for n in sorted(["ERRORS", cfg.base_error, SERVER_ERROR, *codes])],
+        *[f"    {n!r}," for n in sorted(["ERRORS", cfg.base_error, SERVER_ERROR, *codes, *waiter_errors])],
         "]",
         "",
         "",
@@ -789,6 +805,7 @@ def render_errors(svc: Service) -> str:
         wrapped[-1] += '"""'
         lines.extend(wrapped)
         lines.append("")
+    lines.extend(_waiter_error_classes(svc))
     lines.append("")
     lines.append(f"ERRORS: Final[Mapping[str, type[{cfg.base_error}]]] = {{")
     lines.extend(f"    {code!r}: {code}," for code in codes)
@@ -922,6 +939,41 @@ def waiter_defaults(waiter: dict[str, Any]) -> tuple[float, float, float]:
     return delay * waiter["maxAttempts"], delay, max(delay, float(WAITER_MAX_DELAY))
 
 
+def waiter_error_names(name: str) -> tuple[str, str]:
+    """The classes a waiter raises on a failure state and when ``max_wait`` passes."""
+    return f"{name}FailedError", f"{name}TimeoutError"
+
+
+def waiter_output(svc: Service, waiter: dict[str, Any]) -> str:
+    """The response model a waiter polls."""
+    output: str = svc.operations[waiter["operation"]]["output"]["shape"]
+    return output
+
+
+def _waiter_error_classes(svc: Service) -> list[str]:
+    # One pair per waiter, generic in the response it polls, so that
+    # `except <Waiter>FailedError as exc` types exc.last_response precisely.
+    lines: list[str] = []
+    for name, waiter in svc.waiters.items():
+        failed, timeout = waiter_error_names(name)
+        output = waiter_output(svc, waiter)
+        method = f"wait_until_{xform_name(name)}"
+        for cls, base, what in (
+            (failed, "WaiterFailedError", "reached a failure state"),
+            (timeout, "WaiterTimeoutError", "passed its ``max_wait``"),
+        ):
+            lines.append("")
+            lines.append("")
+            lines.append(f'class {cls}({base}["{output}"]):')
+            wrapped = _wrap(f"``{method}`` {what}; ``last_response`` is the last ``{output}`` polled.", "    ", 96)
+            wrapped[0] = '    """' + wrapped[0].lstrip()
+            wrapped[-1] += '"""'
+            lines.extend(wrapped)
+    if lines:
+        lines.append("")
+    return lines
+
+
 def render_waiters(svc: Service) -> str:
     full = svc.model["metadata"]["serviceFullName"]
     lines = [
@@ -932,7 +984,14 @@ def render_waiters(svc: Service) -> str:
         "",
     ]
     if svc.waiters:
-        lines += ["from .._core.waiter import Acceptor, WaiterSpec", ""]
+        names = sorted(n for name in svc.waiters for n in waiter_error_names(name))
+        lines += [
+            "from .._core.waiter import Acceptor, WaiterSpec",
+            "from .errors import (",
+            *[f"    {n}," for n in names],
+            ")",
+            "",
+        ]
     for name, waiter in svc.waiters.items():
         max_wait, min_delay, max_delay = waiter_defaults(waiter)
         lines.append(f"{_waiter_const(name)} = WaiterSpec(")
@@ -951,6 +1010,9 @@ def render_waiters(svc: Service) -> str:
         message = svc.config.waiter_status_messages.get(waiter["operation"])
         if message:
             lines.append(f"    status_message={message!r},")
+        failed, timeout = waiter_error_names(name)
+        lines.append(f"    failed_error={failed},")
+        lines.append(f"    timeout_error={timeout},")
         lines.append(")")
         lines.append(f'"""{_escape(waiter.get("description", name))}"""')
         lines.append("")
@@ -1014,8 +1076,14 @@ def waiter_methods(svc: Service, ops: list[Op], writer: ModelWriter) -> list[str
         doc += ["", "        Returns:", f"            The ``{op.output}`` that reached the success state.", ""]
         doc += ["        Raises:"]
         doc += _entry("ValueError", "A parameter breaks the API's rules; nothing is sent.")
-        doc += _entry("WaiterFailedError", "A failure state was reached; the service's status message is quoted.")
-        doc += _entry("WaiterTimeoutError", "``max_wait`` passed first.")
+        failed, timeout = waiter_error_names(name)
+        doc += _entry(
+            failed,
+            "A failure state was reached (a ``WaiterFailedError``); the service's status message is quoted,"
+            f" and ``last_response`` is the last ``{op.output}``.",
+        )
+        doc += _entry(timeout, "``max_wait`` passed first (a ``WaiterTimeoutError``).")
+        doc += _entry("TypeError", "``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is sent.")
         doc.append('        """')
         methods.append(
             f"    async def wait_until_{xform_name(name)}({', '.join(['self', '*', *params])}) -> {op.output}:"

@@ -21,6 +21,7 @@ import jmespath
 from pydantic import BaseModel
 
 from ..errors import ServiceError, WaiterFailedError, WaiterTimeoutError
+from . import checks
 
 __all__ = ["Acceptor", "WaiterSpec", "backoff_delay", "wait"]
 
@@ -59,6 +60,9 @@ class WaiterSpec:
         max_delay: The default longest delay between polls, in seconds.
         status_message: A JMESPath expression for the service's explanation of a
             failure state (a ``StatusMessage``), quoted in the error.
+        failed_error: Raised on a failure state: the waiter's own subclass, whose
+            ``last_response`` is typed as the response it polls.
+        timeout_error: Raised when ``max_wait`` passes: the waiter's own subclass.
     """
 
     name: str
@@ -67,6 +71,8 @@ class WaiterSpec:
     min_delay: float
     max_delay: float
     status_message: str | None = None
+    failed_error: type[WaiterFailedError[Any]] = WaiterFailedError
+    timeout_error: type[WaiterTimeoutError[Any]] = WaiterTimeoutError
 
 
 def backoff_delay(attempt: int, *, min_delay: float, max_delay: float, remaining: float) -> float:
@@ -133,18 +139,21 @@ async def wait(
         max_delay: Longest delay between polls; the spec's default if ``None``.
 
     Raises:
-        WaiterFailedError: A failure state was reached.
-        WaiterTimeoutError: ``max_wait`` passed first.
+        WaiterFailedError: A failure state was reached (``spec.failed_error``).
+        WaiterTimeoutError: ``max_wait`` passed first (``spec.timeout_error``).
         ServiceError: A poll failed with an error no acceptor names.
-        ValueError: The delays are not ``0 < min_delay <= max_delay`` or ``max_wait`` is negative.
+        TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number.
+        ValueError: The delays are not finite with ``0 < min_delay <= max_delay``, or
+            ``max_wait`` is negative or not finite; nothing is polled.
     """
-    limit = spec.max_wait if max_wait is None else max_wait
-    low = spec.min_delay if min_delay is None else min_delay
-    high = spec.max_delay if max_delay is None else max_delay
-    if not 0 < low <= high:
-        raise ValueError(f"{spec.name}: need 0 < min_delay <= max_delay, got {low} and {high}")
-    if limit < 0:
-        raise ValueError(f"{spec.name}: max_wait must not be negative, got {limit}")
+    limit = spec.max_wait if max_wait is None else checks.non_negative_number("max_wait", max_wait)
+    low = spec.min_delay if min_delay is None else checks.positive_number("min_delay", min_delay)
+    high = spec.max_delay if max_delay is None else checks.positive_number("max_delay", max_delay)
+    if low > high:
+        # One of the two may be the waiter's default: say which values clash.
+        raise ValueError(
+            f"min_delay must not exceed max_delay, got min_delay={low:g} and max_delay={high:g} ({spec.name})"
+        )
     deadline = anyio.current_time() + limit
     attempt = 0
     while True:
@@ -165,7 +174,7 @@ async def wait(
         if state != "retry":
             # A failure state; a success acceptor on an error is refused by the generator.
             why = _status_message(spec, data) or (str(error) if error is not None else "")
-            raise WaiterFailedError(
+            raise spec.failed_error(
                 f"{spec.name}: a failure state was reached after {attempt} poll(s)" + (f": {why}" if why else ""),
                 waiter_name=spec.name,
                 attempts=attempt,
@@ -173,7 +182,7 @@ async def wait(
             ) from error
         remaining = deadline - anyio.current_time()
         if remaining <= 0:
-            raise WaiterTimeoutError(
+            raise spec.timeout_error(
                 f"{spec.name}: no success or failure state within {limit:g} s ({attempt} poll(s))",
                 waiter_name=spec.name,
                 attempts=attempt,

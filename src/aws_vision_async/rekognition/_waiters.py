@@ -6,6 +6,24 @@
 from __future__ import annotations
 
 from .._core.waiter import Acceptor, WaiterSpec
+from .errors import (
+    DatasetCreatedFailedError,
+    DatasetCreatedTimeoutError,
+    DatasetUpdatedFailedError,
+    DatasetUpdatedTimeoutError,
+    ProjectCreatedFailedError,
+    ProjectCreatedTimeoutError,
+    ProjectVersionCopiedFailedError,
+    ProjectVersionCopiedTimeoutError,
+    ProjectVersionDeletedFailedError,
+    ProjectVersionDeletedTimeoutError,
+    ProjectVersionRunningFailedError,
+    ProjectVersionRunningTimeoutError,
+    ProjectVersionStoppedFailedError,
+    ProjectVersionStoppedTimeoutError,
+    ProjectVersionTrainingCompletedFailedError,
+    ProjectVersionTrainingCompletedTimeoutError,
+)
 
 DATASET_CREATED = WaiterSpec(
     name="DatasetCreated",
@@ -17,6 +35,8 @@ DATASET_CREATED = WaiterSpec(
     min_delay=15.0,
     max_delay=120.0,
     status_message="DatasetDescription.StatusMessage",
+    failed_error=DatasetCreatedFailedError,
+    timeout_error=DatasetCreatedTimeoutError,
 )
 """Wait until a dataset is created."""
 
@@ -30,6 +50,8 @@ DATASET_UPDATED = WaiterSpec(
     min_delay=15.0,
     max_delay=120.0,
     status_message="DatasetDescription.StatusMessage",
+    failed_error=DatasetUpdatedFailedError,
+    timeout_error=DatasetUpdatedTimeoutError,
 )
 """Wait until the entries added to a dataset are in it."""
 
@@ -41,6 +63,8 @@ PROJECT_CREATED = WaiterSpec(
     max_wait=300.0,
     min_delay=5.0,
     max_delay=120.0,
+    failed_error=ProjectCreatedFailedError,
+    timeout_error=ProjectCreatedTimeoutError,
 )
 """Wait until a Custom Labels project is created."""
 
@@ -64,6 +88,8 @@ PROJECT_VERSION_COPIED = WaiterSpec(
     min_delay=60.0,
     max_delay=120.0,
     status_message="ProjectVersionDescriptions[].StatusMessage",
+    failed_error=ProjectVersionCopiedFailedError,
+    timeout_error=ProjectVersionCopiedTimeoutError,
 )
 """Wait until a copied model version is complete."""
 
@@ -78,6 +104,8 @@ PROJECT_VERSION_DELETED = WaiterSpec(
     min_delay=30.0,
     max_delay=120.0,
     status_message="ProjectVersionDescriptions[].StatusMessage",
+    failed_error=ProjectVersionDeletedFailedError,
+    timeout_error=ProjectVersionDeletedTimeoutError,
 )
 """Wait until the model versions asked for are deleted (no longer listed)."""
 
@@ -93,6 +121,8 @@ PROJECT_VERSION_RUNNING = WaiterSpec(
     min_delay=30.0,
     max_delay=120.0,
     status_message="ProjectVersionDescriptions[].StatusMessage",
+    failed_error=ProjectVersionRunningFailedError,
+    timeout_error=ProjectVersionRunningTimeoutError,
 )
 """Wait until the ProjectVersion is running."""
 
@@ -108,6 +138,8 @@ PROJECT_VERSION_STOPPED = WaiterSpec(
     min_delay=30.0,
     max_delay=120.0,
     status_message="ProjectVersionDescriptions[].StatusMessage",
+    failed_error=ProjectVersionStoppedFailedError,
+    timeout_error=ProjectVersionStoppedTimeoutError,
 )
 """Wait until a model version has stopped."""
 
@@ -131,5 +163,7 @@ PROJECT_VERSION_TRAINING_COMPLETED = WaiterSpec(
     min_delay=120.0,
     max_delay=120.0,
     status_message="ProjectVersionDescriptions[].StatusMessage",
+    failed_error=ProjectVersionTrainingCompletedFailedError,
+    timeout_error=ProjectVersionTrainingCompletedTimeoutError,
 )
 """Wait until the ProjectVersion training completes."""

@@ -3183,8 +3183,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            DatasetCreatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
+                service's status message is quoted, and ``last_response`` is the last
+                ``DescribeDatasetResponse``.
+            DatasetCreatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._wait(
@@ -3223,8 +3227,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            DatasetUpdatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
+                service's status message is quoted, and ``last_response`` is the last
+                ``DescribeDatasetResponse``.
+            DatasetUpdatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._wait(
@@ -3269,8 +3277,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectCreatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
+                service's status message is quoted, and ``last_response`` is the last
+                ``DescribeProjectsResponse``.
+            ProjectCreatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECTS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
@@ -3319,8 +3331,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectVersionCopiedFailedError: A failure state was reached (a ``WaiterFailedError``);
+                the service's status message is quoted, and ``last_response`` is the last
+                ``DescribeProjectVersionsResponse``.
+            ProjectVersionCopiedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
@@ -3370,8 +3386,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectVersionDeletedFailedError: A failure state was reached (a ``WaiterFailedError``);
+                the service's status message is quoted, and ``last_response`` is the last
+                ``DescribeProjectVersionsResponse``.
+            ProjectVersionDeletedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
@@ -3422,8 +3442,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectVersionRunningFailedError: A failure state was reached (a ``WaiterFailedError``);
+                the service's status message is quoted, and ``last_response`` is the last
+                ``DescribeProjectVersionsResponse``.
+            ProjectVersionRunningTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
@@ -3474,8 +3498,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectVersionStoppedFailedError: A failure state was reached (a ``WaiterFailedError``);
+                the service's status message is quoted, and ``last_response`` is the last
+                ``DescribeProjectVersionsResponse``.
+            ProjectVersionStoppedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
@@ -3526,8 +3554,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            WaiterFailedError: A failure state was reached; the service's status message is quoted.
-            WaiterTimeoutError: ``max_wait`` passed first.
+            ProjectVersionTrainingCompletedFailedError: A failure state was reached (a
+                ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            ProjectVersionTrainingCompletedTimeoutError: ``max_wait`` passed first (a
+                ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
