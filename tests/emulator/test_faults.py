@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from aws_vision_async import (
     TransientError,
 )
 from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State, Timings
+from aws_vision_async.emulator._faults import FAULT_NAMES
 from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetChanges
@@ -573,3 +576,88 @@ def test_parse_a_service_prefixed_key() -> None:
 def test_parse_bad_text_is_a_value_error(text: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the messages differ by case
         Faults.parse(text)
+
+
+# -- unknown names: refused, with the valid ones ------------------------------------------------------
+
+
+def test_a_misspelt_fault_is_a_type_error_that_lists_the_faults() -> None:
+    with pytest.raises(TypeError) as caught:
+        Faults(throtle=0.5)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    message = str(caught.value)
+    assert "'throtle'" in message
+    assert "did you mean 'throttle'?" in message
+    for name in FAULT_NAMES:
+        assert name in message
+
+
+@pytest.mark.parametrize(
+    ("key", "named", "suggested", "listed"),
+    [
+        ("DetectCustomLabelz", "operation 'DetectCustomLabelz'", "DetectCustomLabels", "DetectAnomalies"),
+        ("rekognition:DetectAnomalies", "rekognition operation 'DetectAnomalies'", None, "DetectCustomLabels"),
+        ("lookoutvision:DetectCustomLabels", "lookoutvision operation", "DetectAnomalies", "StartModel"),
+        ("lookoutvison:CreateProject", "service 'lookoutvison'", "lookoutvision", "rekognition"),
+        ("createproject", "operation 'createproject'", "CreateProject", "ListCollections"),
+    ],
+)
+def test_an_unknown_operation_is_refused_with_the_valid_ones(
+    emu: Emulator, key: str, named: str, suggested: str | None, listed: str
+) -> None:
+    with pytest.raises(ValueError, match="unknown") as caught:
+        emu.faults.set(key, Faults(throttle=1.0))
+    message = str(caught.value)
+    assert named in message
+    if suggested is not None:  # nothing of Rekognition's is close to DetectAnomalies
+        assert f"did you mean {suggested!r}?" in message
+    assert "valid: " in message
+    assert listed in message.partition("valid: ")[2]
+    with pytest.raises(ValueError, match="unknown"):
+        emu.faults.set(key, None)  # clearing a misspelt key would silently do nothing too
+
+
+@pytest.mark.parametrize(
+    "key", ["*", "DetectCustomLabels", "DetectAnomalies", "rekognition:CreateProject", "lookoutvision:CreateProject"]
+)
+def test_known_operations_and_star_are_accepted(emu: Emulator, key: str) -> None:
+    emu.faults.set(key, Faults(throttle=1.0))
+    service = "lookoutvision" if "Anomalies" in key or key.startswith("lookoutvision") else "rekognition"
+    operation = key.rpartition(":")[2] if key != "*" else "CreateProject"
+    assert emu.faults.draw(f"{service}:{operation}", operation) == ("throttle", 0.0)
+
+
+def test_the_constructor_refuses_an_unknown_operation() -> None:
+    with pytest.raises(ValueError, match="did you mean 'ListCollections'"):
+        Emulator(faults={"ListCollection": Faults(throttle=1.0)})
+    with pytest.raises(ValueError, match="did you mean 'ListCollections'"):
+        FaultPlan({"ListCollection": Faults()}, operations={"rekognition": ["ListCollections", "CreateCollection"]})
+
+
+def _emulator_command(*args: str) -> subprocess.CompletedProcess[str]:
+    # --port 0: were the faults accepted, the emulator would serve (and the timeout fail the test).
+    argv = [sys.executable, "-m", "aws_vision_async.emulator", "--port", "0", *args]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.mark.parametrize(
+    ("faults", "expected"),
+    [
+        ("DetectCustomLabelz:throttle=0.5", ["unknown operation 'DetectCustomLabelz'", "'DetectCustomLabels'"]),
+        ("lookoutvision:StartProjectVersion:drop=1", ["unknown lookoutvision operation", "StartModel"]),
+        ("DetectCustomLabels:throtle=0.5", ["unknown fault setting 'throtle'", "mean 'throttle'", *FAULT_NAMES]),
+    ],
+)
+def test_the_command_line_refuses_unknown_names(faults: str, expected: list[str]) -> None:
+    result = _emulator_command("--faults", faults)
+    assert result.returncode == 2, result.stderr
+    for text in expected:
+        assert text in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_command_lines_help_lists_every_fault() -> None:
+    result = _emulator_command("--help")
+    assert result.returncode == 0, result.stderr
+    help_text = " ".join(result.stdout.split())  # argparse wraps lines
+    for name in FAULT_NAMES:
+        assert f"{name} (" in help_text

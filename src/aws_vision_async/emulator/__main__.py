@@ -8,10 +8,21 @@ import contextlib
 import logging
 import sys
 
-from ._faults import Faults
+from ._faults import FAULT_NAMES, Faults
 from ._sample import SampleData
 from ._server import Emulator
 from ._timings import Timings
+
+#: What each fault's value means, for --help: a fault added to Faults and not here fails at import.
+_FAULT_UNITS = {
+    "throttle": "probability",
+    "server_error": "probability",
+    "drop": "probability",
+    "commit_then_fail": "probability",
+    "latency": "seconds added to every reply",
+    "tps": "the operation's quota, requests a second",
+}
+_FAULTS_HELP = ", ".join(f"{name} ({_FAULT_UNITS[name]})" for name in FAULT_NAMES)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="OP:NAME=VALUE,...",
-        help="inject faults, e.g. 'CreateProject:throttle=0.2,commit_then_fail=0.3' or '*:latency=0.05'; "
-        "names: throttle, server_error, drop, commit_then_fail (probabilities), latency (seconds). Repeatable.",
+        help="inject faults into an operation's requests, e.g. 'CreateProject:throttle=0.2,commit_then_fail=0.3', "
+        "'lookoutvision:CreateProject:drop=1' (one service) or '*:latency=0.05' (every operation); "
+        f"faults: {_FAULTS_HELP}. Repeatable.",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed of the fault draws, for reproducible runs")
     parser.add_argument(
@@ -55,28 +67,29 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = _parser()
     args = parser.parse_args(argv)
-    try:
-        faults = dict(Faults.parse(text) for text in args.faults)
-        timings = Timings()
-        for text in args.timings:
-            timings = Timings.parse(text, timings)
-    except ValueError as exc:
-        parser.error(str(exc))
     sample = (
         SampleData(projects=args.sample_projects, entries=args.sample_entries, collections=args.sample_collections)
         if args.sample
         else False
     )
+    try:
+        faults = dict(Faults.parse(text) for text in args.faults)
+        timings = Timings()
+        for text in args.timings:
+            timings = Timings.parse(text, timings)
+        # The emulator checks the operations the faults name against its services'.
+        emulator = Emulator(
+            host=args.host,
+            port=args.port,
+            sample=sample,
+            faults=faults,
+            seed=args.seed,
+            region=args.region,
+            timings=timings,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    emulator = Emulator(
-        host=args.host,
-        port=args.port,
-        sample=sample,
-        faults=faults,
-        seed=args.seed,
-        region=args.region,
-        timings=timings,
-    )
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(emulator.serve())
     return 0

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, fields
-from typing import Literal
+from typing import Final, Literal
 
-__all__ = ["FaultPlan", "Faults"]
+from typing_extensions import Self
+
+__all__ = ["FAULT_NAMES", "FaultPlan", "Faults", "unknown_name"]
 
 Fault = Literal["throttle", "server_error", "drop", "commit_then_fail", "quota"]
 
@@ -36,6 +39,8 @@ class Faults:
             at ``tps`` a second, per operation of each service. A request
             finding it empty is throttled as by ``throttle``, doing no work.
             ``None`` or 0: no quota.
+
+    A name that is none of these is a ``TypeError`` that lists them.
     """
 
     throttle: float = 0.0
@@ -44,6 +49,14 @@ class Faults:
     commit_then_fail: float = 0.0
     latency: float = 0.0
     tps: float | None = None
+
+    def __new__(cls, *args: object, **kwargs: object) -> Self:
+        # Only to name the valid faults when one is misspelt: the generated
+        # __init__ would say no more than "unexpected keyword argument".
+        for name in kwargs:
+            if name not in FAULT_NAMES:
+                raise TypeError(unknown_name("fault", name, FAULT_NAMES))
+        return super().__new__(cls)
 
     def __post_init__(self) -> None:
         probabilities = [self.throttle, self.server_error, self.drop, self.commit_then_fail]
@@ -74,12 +87,15 @@ class Faults:
         operation, sep, settings = text.rpartition(":")
         if not sep or not operation.strip():
             raise ValueError(f"expected 'Operation:name=value,...', got {text!r}")
-        known = {f.name for f in fields(cls)}
         values: dict[str, float] = {}
         for item in filter(None, (s.strip() for s in settings.split(","))):
             name, eq, value = item.partition("=")
-            if not eq or name.strip() not in known:
-                raise ValueError(f"unknown fault setting {item!r}; known: {', '.join(sorted(known))}")
+            if not eq:
+                raise ValueError(
+                    f"expected a fault setting 'name=value', got {item!r}; faults: {', '.join(FAULT_NAMES)}"
+                )
+            if name.strip() not in FAULT_NAMES:
+                raise ValueError(unknown_name("fault setting", name.strip(), FAULT_NAMES))
             try:
                 values[name.strip()] = float(value)
             except ValueError:
@@ -87,10 +103,50 @@ class Faults:
         return operation.strip(), cls(**values)
 
 
+#: The names of the faults, as ``Faults`` and ``--faults`` take them.
+FAULT_NAMES: Final = tuple(f.name for f in fields(Faults))
+
+
+def unknown_name(kind: str, name: str, valid: Iterable[str]) -> str:
+    """The message for a name that is not one of ``valid``: a close match, then every valid name.
+
+    Args:
+        kind: What the name names (``"fault"``, ``"operation"``).
+        name: The name given.
+        valid: The names accepted.
+    """
+    choices = sorted(valid)
+    close = difflib.get_close_matches(name, choices, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {kind} {name!r}{hint}; valid: {', '.join(choices)}"
+
+
 class FaultPlan:
     """The faults of every operation, drawn from one seeded random generator."""
 
-    def __init__(self, faults: Mapping[str, Faults] | None = None, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        faults: Mapping[str, Faults] | None = None,
+        seed: int | None = None,
+        *,
+        operations: Mapping[str, Collection[str]] | None = None,
+    ) -> None:
+        """Set the faults.
+
+        Args:
+            faults: Faults per operation (``"CreateProject"``,
+                ``"lookoutvision:CreateProject"`` or ``"*"``).
+            seed: Seed of the draws; ``None`` seeds from the system's randomness.
+            operations: The operations of each service (``{"rekognition": {...}}``);
+                when given, a fault for any other operation is refused. The
+                emulator passes its services' operations.
+
+        Raises:
+            ValueError: ``operations`` is given and a key names none of them.
+        """
+        self._operations = {service: frozenset(names) for service, names in (operations or {}).items()}
+        for operation in faults or {}:
+            self._check(operation)
         self._faults = dict(faults or {})
         self._random = random.Random(seed)  # noqa: S311 - reproducible chaos, not cryptography
         self._lock = threading.Lock()
@@ -104,13 +160,33 @@ class FaultPlan:
             operation: ``"CreateProject"`` (either service), ``"lookoutvision:CreateProject"``
                 (one service), or ``"*"`` (every operation without faults of its own).
             faults: The faults, or ``None`` to remove them.
+
+        Raises:
+            ValueError: The plan knows its operations (the emulator's does) and
+                ``operation`` is none of them; the message lists the valid ones.
         """
+        self._check(operation)
         with self._lock:
             if faults is None:
                 self._faults.pop(operation, None)
             else:
                 self._faults[operation] = faults
             self._buckets.clear()  # a new quota starts with a full bucket
+
+    def _check(self, key: str) -> None:
+        # A misspelt operation would otherwise be accepted and never fire.
+        if not self._operations or key == "*":
+            return
+        service, sep, operation = key.rpartition(":")
+        if sep:
+            if service not in self._operations:
+                raise ValueError(unknown_name("service", service, self._operations))
+            if operation not in self._operations[service]:
+                raise ValueError(unknown_name(f"{service} operation", operation, self._operations[service]))
+            return
+        every = {name for names in self._operations.values() for name in names}
+        if key not in every:
+            raise ValueError(unknown_name("operation", key, every))
 
     def clear(self) -> None:
         """Remove every fault."""

@@ -92,7 +92,8 @@ class Emulator:
             port: The port; 0 picks a free one.
             sample: ``True`` for the default sample data, or a ``SampleData``.
             faults: Faults per operation (``"CreateProject"``,
-                ``"lookoutvision:CreateProject"`` or ``"*"``).
+                ``"lookoutvision:CreateProject"`` or ``"*"``); an operation
+                neither service has is a ``ValueError`` that lists theirs.
             seed: Seed of the fault draws, for reproducible runs: the same
                 sequence of requests meets the same faults. ``None`` seeds from
                 the system's randomness, a different sequence every time.
@@ -111,9 +112,10 @@ class Emulator:
         self.seed = seed
         # Kept so that reset() can restore them: "reset" means "as new".
         self._initial_faults = dict(faults or {})
-        self.faults = FaultPlan(faults, seed)
-        self.requests: Counter[str] = Counter()
         self._rek, self._lfv = _load_models()
+        operations = {"rekognition": self._rek.model.operation_names, "lookoutvision": self._lfv.model.operation_names}
+        self.faults = FaultPlan(faults, seed, operations=operations)
+        self.requests: Counter[str] = Counter()
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
