@@ -47,7 +47,7 @@ import anyio
 from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
-from ._core import telemetry
+from ._core import checks, telemetry
 
 if TYPE_CHECKING:
     from opentelemetry.trace import Span
@@ -170,8 +170,11 @@ class FanOut(Generic[R]):
         ordered: bool,
         total: int | None,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        _check_arguments(call, inputs)
+        checks.positive_int("concurrency", concurrency)
+        checks.boolean("ordered", ordered)
+        if total is not None:
+            checks.integer("total", total, minimum=0)
         if total is None and isinstance(inputs, Sized):
             total = len(inputs)
         self._call = call
@@ -345,6 +348,20 @@ class FanOut(Generic[R]):
             await turn.wait()
 
 
+def _check_arguments(call: object, inputs: object) -> None:
+    if not callable(call):
+        raise TypeError(f"call must be an async callable (a client method), got {call!r:.80} ({type(call).__name__})")
+    rule = "inputs must be an iterable or async iterable of keyword-argument mappings"
+    shown = f"{inputs!r:.80} ({type(inputs).__name__})"
+    # A str or one mapping is iterable too, but as letters or keys: never what was meant.
+    if isinstance(inputs, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"{rule}, not a single string: got {shown}")
+    if isinstance(inputs, Mapping):
+        raise TypeError(f"{rule}, not a single mapping: got {shown}; write [{{...}}] for one call")
+    if not isinstance(inputs, (Iterable, AsyncIterable)):
+        raise TypeError(f"{rule}, got {shown}")
+
+
 def fan_out(
     call: Callable[..., Awaitable[R]],
     inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
@@ -373,6 +390,9 @@ def fan_out(
         The fan-out, to enter with ``async with``; its :attr:`FanOut.progress` counts calls.
 
     Raises:
-        ValueError: If ``concurrency`` is less than 1.
+        TypeError: ``call`` is not callable; ``inputs`` is not an iterable (or is a
+            single ``str`` or mapping); ``concurrency`` or ``total`` is not an ``int``
+            (a ``bool`` is not); ``ordered`` is not a ``bool``.
+        ValueError: ``concurrency`` is less than 1, or ``total`` is negative.
     """
     return FanOut(call, inputs, concurrency=concurrency, ordered=ordered, total=total)

@@ -28,6 +28,7 @@ from typing import Final
 import anyio
 import anyio.lowlevel
 
+from ._core import checks
 from .errors import RateLimitTimeoutError
 
 __all__ = ["RateLimitTimeoutError", "RateLimiter"]
@@ -69,14 +70,18 @@ class RateLimiter:
         adaptive: Learn from ``record_throttle`` and ``record_success``.
 
     Raises:
-        ValueError: ``per_second`` is not positive, or ``burst`` is below 1.
+        TypeError: ``per_second`` or ``burst`` is not a number (or is a ``bool``),
+            or ``adaptive`` is not a ``bool``.
+        ValueError: ``per_second`` is not positive and finite, or ``burst`` is
+            below 1 or not finite.
     """
 
     def __init__(self, per_second: float | None = None, burst: float | None = None, adaptive: bool = True) -> None:
-        if per_second is not None and not 0.0 < per_second < math.inf:
-            raise ValueError("per_second must be a positive, finite number of requests")
-        if burst is not None and not 1.0 <= burst < math.inf:
-            raise ValueError("burst must be a finite number of tokens, at least 1")
+        if per_second is not None:
+            per_second = checks.positive_number("per_second", per_second)
+        if burst is not None:
+            burst = checks.at_least("burst", burst, 1.0)
+        checks.boolean("adaptive", adaptive)
         self._per_second = per_second
         self._burst = burst
         self._adaptive = adaptive
@@ -146,7 +151,11 @@ class RateLimiter:
 
         Raises:
             RateLimitTimeoutError: No token within ``max_wait``; none was taken.
+            TypeError: ``max_wait`` is not a number.
+            ValueError: ``max_wait`` is negative or not finite.
         """
+        if max_wait is not None:
+            max_wait = checks.non_negative_number("max_wait", max_wait)
         with self._lock:
             now = time.monotonic()
             if self._rate is None:
@@ -206,7 +215,13 @@ class RateLimiter:
                 throttle is counted but cuts nothing more, so that the many
                 replies in flight when a quota is reached cut the rate once, not
                 once each (which would take it to the minimum).
+
+        Raises:
+            TypeError: ``sent_at`` is not a number.
+            ValueError: ``sent_at`` is not finite.
         """
+        if sent_at is not None:
+            sent_at = checks.number("sent_at", sent_at)
         with self._lock:
             self._throttles += 1
             if not self._adaptive:

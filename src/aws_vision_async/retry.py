@@ -15,6 +15,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from ._core import checks
+
 __all__ = ["RetryPolicy", "set_testing"]
 
 _testing = False
@@ -28,7 +30,11 @@ def set_testing(enabled: bool) -> None:
 
     Args:
         enabled: ``True`` to remove backoff waits, ``False`` to restore them.
+
+    Raises:
+        TypeError: ``enabled`` is not a ``bool``.
     """
+    checks.boolean("enabled", enabled)
     global _testing  # noqa: PLW0603 - one process-wide switch, as stamina does
     _testing = enabled
 
@@ -56,6 +62,12 @@ class RetryPolicy:
         initial_backoff: Upper bound of the first wait, in seconds.
         max_backoff: Upper bound of any wait, in seconds.
         use_budget: Whether retries draw from the client's retry budget.
+
+    Raises:
+        TypeError: ``max_attempts`` is not an ``int``, a backoff is not a number
+            (a ``bool`` is neither), or ``use_budget`` is not a ``bool``.
+        ValueError: ``max_attempts`` is below 1, a backoff is negative or not
+            finite, or ``initial_backoff`` exceeds ``max_backoff``.
     """
 
     max_attempts: int = 3
@@ -64,12 +76,15 @@ class RetryPolicy:
     use_budget: bool = True
 
     def __post_init__(self) -> None:
-        if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        if self.initial_backoff < 0 or self.max_backoff < 0:
-            raise ValueError("initial_backoff and max_backoff must not be negative")
-        if self.initial_backoff > self.max_backoff:
-            raise ValueError("initial_backoff must not exceed max_backoff")
+        checks.positive_int("max_attempts", self.max_attempts)
+        initial = checks.non_negative_number("initial_backoff", self.initial_backoff)
+        maximum = checks.non_negative_number("max_backoff", self.max_backoff)
+        checks.boolean("use_budget", self.use_budget)
+        if initial > maximum:
+            raise ValueError(
+                f"initial_backoff must not exceed max_backoff, got initial_backoff={self.initial_backoff!r}"
+                f" and max_backoff={self.max_backoff!r}"
+            )
 
     def backoff(self, retry_number: int, retry_after: float | None = None) -> float:
         """Return the wait in seconds before retry number ``retry_number`` (1-based).
@@ -80,7 +95,13 @@ class RetryPolicy:
 
         Returns:
             The number of seconds to wait; 0 in test mode.
+
+        Raises:
+            TypeError: ``retry_number`` is not an ``int``.
+            ValueError: ``retry_number`` is below 1.
         """
+        # retry_after is the service's word (already parsed); only the caller's count is checked.
+        checks.positive_int("retry_number", retry_number)
         if _testing:
             return 0.0
         ceiling = min(self.max_backoff, self.initial_backoff * 2 ** (retry_number - 1))

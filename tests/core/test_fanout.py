@@ -289,7 +289,7 @@ async def test_an_error_from_the_inputs_comes_after_the_outcomes_before_it() -> 
 
 
 async def test_misuse_is_reported() -> None:
-    with pytest.raises(ValueError, match="concurrency must be at least 1"):
+    with pytest.raises(ValueError, match="concurrency must be an int of at least 1, got 0"):
         fan_out(Tracker(), [], concurrency=0)
     unentered = fan_out(Tracker(), [{"n": 1}])
     with pytest.raises(RuntimeError, match="inside `async with"):

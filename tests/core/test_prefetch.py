@@ -426,9 +426,9 @@ async def test_pages_below_one_is_a_value_error_at_the_call(
     rek: RekognitionClient, fake_aws: FakeAws, pages: int
 ) -> None:
     paginator = rek.describe_projects()
-    with pytest.raises(ValueError, match="pages must be at least 1"):
+    with pytest.raises(ValueError, match="pages must be an int of at least 1, got "):
         paginator.prefetch(pages=pages)
-    with pytest.raises(ValueError, match="pages must be at least 1"):
+    with pytest.raises(ValueError, match="pages must be an int of at least 1, got "):
         paginator.prefetch_pages(pages=pages)
     assert fake_aws.requests == []
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .telemetry import PaginationTrace
 
 from ..errors import PaginationError
+from . import checks
 
 __all__ = ["AsyncPaginator", "ItemIterator", "PageIterator", "Prefetch"]
 
@@ -114,6 +115,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             of every page in order. Leaving the block stops the background task.
 
         Raises:
+            TypeError: If ``pages`` is not an ``int``.
             ValueError: If ``pages`` is less than 1.
         """
         return Prefetch(_Chunks(self.pages(), self._items), pages)
@@ -132,6 +134,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
             page's response model in order.
 
         Raises:
+            TypeError: If ``pages`` is not an ``int``.
             ValueError: If ``pages`` is less than 1.
         """
         return Prefetch(_Chunks(self.pages(), _alone), pages)
@@ -295,10 +298,10 @@ class Prefetch(Generic[T]):
             pages: The most pages fetched or in flight ahead of the loop (at least 1).
 
         Raises:
+            TypeError: If ``pages`` is not an ``int``.
             ValueError: If ``pages`` is less than 1.
         """
-        if pages < 1:
-            raise ValueError(f"pages must be at least 1, got {pages}")
+        checks.positive_int("pages", pages)
         self._chunks = chunks
         self._pages = pages
         self._state = "new"  # then "open", then "closed"
