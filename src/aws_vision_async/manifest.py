@@ -79,6 +79,8 @@ from pydantic import (
 )
 from typing_extensions import Self
 
+from ._core import checks
+
 if TYPE_CHECKING:
     from .rekognition.models import DatasetChanges
 
@@ -496,7 +498,10 @@ class DatasetEntry(_ManifestModel):
 
         Raises:
             ValueError: ``line`` is not JSON, or not a JSON object.
+            TypeError: ``line`` is neither ``str`` nor ``bytes``.
         """
+        if not isinstance(line, (str, bytes, bytearray)):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"line must be a str or bytes JSON Line, got {line!r:.80} ({type(line).__name__})")
         try:
             data = json.loads(line)
         except ValueError as exc:  # JSONDecodeError, or bytes that are not UTF-8
@@ -558,9 +563,12 @@ class DatasetEntry(_ManifestModel):
 
         Raises:
             ManifestRuleError: A value breaks a documented rule; the message names it.
-            ValueError: ``labels`` is empty, or a value has the wrong type.
+            ValueError: ``labels`` is empty, or a value has the wrong type (pydantic's
+                ``ValidationError``, naming the field).
+            TypeError: ``labels`` is neither a ``str`` nor a sequence of them, or
+                ``creation_date`` is not a ``datetime``.
         """
-        names = [labels] if isinstance(labels, str) else list(labels)
+        names = [labels] if isinstance(labels, str) else checks.str_sequence("labels", labels)
         if not names:
             raise ValueError("classification needs at least one label; DatasetEntry(source_ref=...) is unlabeled")
         created = _write_date(creation_date)
@@ -615,11 +623,23 @@ class DatasetEntry(_ManifestModel):
 
         Raises:
             ManifestRuleError: A value breaks a documented rule; the message names it.
-            ValueError: Two boxes give one class id two labels, or a value has the wrong type.
+            ValueError: Two boxes give one class id two labels, or a value has the wrong type (pydantic's
+                ``ValidationError``, naming the field).
+            TypeError: ``boxes`` is not an iterable of ``BoundingBox`` (one box alone is not),
+                ``image_size`` is neither an ``ImageSize`` nor a ``(width, height)`` tuple, or
+                ``creation_date`` is not a ``datetime``.
         """
-        size = image_size if isinstance(image_size, ImageSize) else ImageSize(width=image_size[0], height=image_size[1])
+        given = _boxes(boxes)
+        if isinstance(image_size, ImageSize):
+            size = image_size
+        elif isinstance(image_size, tuple) and len(image_size) == 2:  # pyright: ignore[reportUnnecessaryIsInstance]
+            size = ImageSize(width=image_size[0], height=image_size[1])
+        else:
+            raise TypeError(
+                f"image_size must be an ImageSize or a (width, height) tuple, got {image_size!r:.80}"
+                f" ({type(image_size).__name__})"
+            )
         created = _write_date(creation_date)
-        given = list(boxes)
         class_map: dict[str, str] = {}
         for box in given:
             if box.class_id is not None:
@@ -1160,9 +1180,26 @@ def _read_date(text: str) -> datetime | None:
     return (moment - sign * offset).replace(tzinfo=timezone.utc)
 
 
+def _boxes(boxes: object) -> list[BoundingBox]:
+    # A BoundingBox (a pydantic model) iterates as its fields: one box alone is refused.
+    shown = f"{boxes!r:.80} ({type(boxes).__name__})"
+    if isinstance(boxes, (BaseModel, str, bytes, Mapping)) or not isinstance(boxes, Iterable):
+        raise TypeError(f"boxes must be an iterable of BoundingBox, got {shown}; write [box] for one")
+    given: list[BoundingBox] = []
+    for index, box in enumerate(cast("Iterable[object]", boxes)):
+        if not isinstance(box, BoundingBox):
+            raise TypeError(f"boxes[{index}] must be a BoundingBox, got {box!r:.80} ({type(box).__name__})")
+        given.append(box)
+    return given
+
+
 def _write_date(moment: datetime | None) -> str:
     if moment is None:
         moment = datetime.now(timezone.utc)
+    elif not isinstance(moment, datetime):  # pyright: ignore[reportUnnecessaryIsInstance] - a caller's mistake
+        raise TypeError(
+            f"creation_date must be a timezone-aware datetime or None, got {moment!r:.80} ({type(moment).__name__})"
+        )
     elif moment.tzinfo is None or moment.utcoffset() is None:
         raise _broken(
             _RULE_CREATION_DATE, f"creation_date {moment.isoformat()} has no time zone (pass an aware datetime)"
@@ -1227,7 +1264,7 @@ def _check_detection(det: ObjectDetection, add: _Add) -> None:
 # -- reading and writing many ---------------------------------------------------------------------
 
 
-async def read_entries(lines: AsyncIterable[str]) -> AsyncGenerator[DatasetEntry, None]:
+def read_entries(lines: AsyncIterable[str]) -> AsyncGenerator[DatasetEntry, None]:
     """Parse each JSON Line of a dataset listing as it arrives.
 
     ``async for entry in read_entries(rek.list_dataset_entries(dataset_arn=arn)):``
@@ -1241,8 +1278,18 @@ async def read_entries(lines: AsyncIterable[str]) -> AsyncGenerator[DatasetEntry
         Each line's :class:`DatasetEntry`, in order.
 
     Raises:
+        TypeError: ``lines`` is not an async iterable (raised at the call).
         ValueError: A line is not a JSON object.
     """
+    if not isinstance(lines, AsyncIterable):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(
+            "lines must be an async iterable of JSON Lines, such as rek.list_dataset_entries(...);"
+            f" got {lines!r:.80} ({type(lines).__name__}): for lines in memory, use DatasetEntry.parse"
+        )
+    return _read_entries(lines)
+
+
+async def _read_entries(lines: AsyncIterable[str]) -> AsyncGenerator[DatasetEntry, None]:
     iterator = aiter(lines)
     try:
         async for line in iterator:
@@ -1285,11 +1332,18 @@ def to_changes(
 
     Raises:
         ValueError: ``max_bytes`` is out of range.
+        TypeError: ``entries`` is one entry, or not an iterable.
         ManifestRuleError: One entry alone is longer than ``max_bytes`` (raised when
             iteration reaches it; the batches before it have been yielded).
     """
     if type(max_bytes) is not int or not 1 <= max_bytes <= GROUND_TRUTH_MAX_BYTES:
         raise ValueError(f"max_bytes must be an int from 1 to {GROUND_TRUTH_MAX_BYTES:,}, not {max_bytes!r}")
+    # One entry (a pydantic model) iterates as its fields: never what was meant.
+    if isinstance(entries, (DatasetEntry, str, bytes)) or not isinstance(entries, (Iterable, AsyncIterable)):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise TypeError(
+            "entries must be an iterable or async iterable of DatasetEntry,"
+            f" got {entries!r:.80} ({type(entries).__name__}); write [entry] for one"
+        )
     if isinstance(entries, AsyncIterable):
         return _changes_async(entries, max_bytes)
     return _changes(entries, max_bytes)

@@ -282,3 +282,98 @@ async def test_prefetch_pages(
     refused(lambda: paginator.prefetch(pages=pages), error, message)
     refused(lambda: paginator.prefetch_pages(pages=pages), error, message)
     assert fake_aws.requests == []
+
+
+# -- client options ---------------------------------------------------------------------------------
+
+
+@cases(
+    (
+        lambda: RekognitionClient(retry_policy=3),  # type: ignore[arg-type]
+        TypeError,
+        "retry_policy must be a RetryPolicy, such as RetryPolicy(max_attempts=5), got 3 (int)",
+    ),
+    (
+        lambda: RekognitionClient().with_options(retry_policy={"max_attempts": 2}),  # type: ignore[arg-type]
+        TypeError,
+        "retry_policy must be a RetryPolicy, such as RetryPolicy(max_attempts=5), got {'max_attempts': 2} (dict)",
+    ),
+    (lambda: RekognitionClient(direct="no"), TypeError, "direct must be True or False, got 'no' (str)"),  # type: ignore[arg-type]
+    (
+        lambda: RekognitionClient(timeout=0),
+        ValueError,
+        "timeout must be a positive number of seconds or None, not 0",
+    ),
+    (
+        lambda: RekognitionClient(rate_limit_max_wait="1"),  # type: ignore[arg-type]
+        ValueError,
+        "rate_limit_max_wait must be a positive number of seconds or None, not '1'",
+    ),
+)
+def test_client_options(call: Callable[[], object], error: type[Exception], message: str) -> None:
+    refused(call, error, message)
+
+
+# -- manifest helpers ---------------------------------------------------------------------------------
+
+
+def test_manifest_builders() -> None:
+    from aws_vision_async.manifest import BoundingBox, DatasetEntry, to_changes
+
+    box = BoundingBox(label="cat", left=1, top=1, width=10, height=10)
+    source = "s3://bucket/cat.jpg"
+    refused(
+        lambda: DatasetEntry.classification(source, b"cat"),  # type: ignore[arg-type]
+        TypeError,
+        "labels must be a sequence of str, got b'cat' (bytes)",
+    )
+    refused(
+        lambda: DatasetEntry.classification(source, ["cat", 5]),  # type: ignore[list-item]
+        TypeError,
+        "labels[1] must be a str, got 5 (int)",
+    )
+    refused(
+        lambda: DatasetEntry.classification(source, "cat", creation_date="2020-01-01"),  # type: ignore[arg-type]
+        TypeError,
+        "creation_date must be a timezone-aware datetime or None, got '2020-01-01' (str)",
+    )
+    refused(
+        lambda: DatasetEntry.object_detection(source, box, image_size=(100, 100)),  # type: ignore[arg-type]
+        TypeError,
+        f"boxes must be an iterable of BoundingBox, got {box!r:.80} (BoundingBox); write [box] for one",
+    )
+    refused(
+        lambda: DatasetEntry.object_detection(source, [box, "dog"], image_size=(100, 100)),  # type: ignore[list-item]
+        TypeError,
+        "boxes[1] must be a BoundingBox, got 'dog' (str)",
+    )
+    refused(
+        lambda: DatasetEntry.object_detection(source, [box], image_size=100),  # type: ignore[arg-type]
+        TypeError,
+        "image_size must be an ImageSize or a (width, height) tuple, got 100 (int)",
+    )
+    refused(
+        lambda: DatasetEntry.parse(5),  # type: ignore[arg-type]
+        TypeError,
+        "line must be a str or bytes JSON Line, got 5 (int)",
+    )
+    entry = DatasetEntry.classification(source, "cat")
+    refused(
+        lambda: to_changes(entry),  # type: ignore[call-overload]
+        TypeError,
+        f"entries must be an iterable or async iterable of DatasetEntry, got {entry!r:.80} (DatasetEntry);"
+        " write [entry] for one",
+    )
+    # A single label as a str stays allowed: it is the documented one-label form.
+    assert [label.name for label in DatasetEntry.classification(source, "cat").image_labels] == ["cat"]
+    assert len(DatasetEntry.object_detection(source, (box,), image_size=(100, 100)).detections) == 1
+
+
+def test_read_entries_refuses_a_sync_iterable_at_the_call() -> None:
+    from aws_vision_async.manifest import read_entries
+
+    with pytest.raises(TypeError) as caught:
+        read_entries(['{"source-ref": "s3://b/k.jpg"}'])  # type: ignore[arg-type]
+    message = str(caught.value)
+    assert message.startswith("lines must be an async iterable of JSON Lines, such as rek.list_dataset_entries(...);")
+    assert 'got [\'{"source-ref": "s3://b/k.jpg"}\'] (list)' in message

@@ -23,7 +23,7 @@ from .. import __version__
 from ..errors import CallTimeoutError
 from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
-from . import loader, pipeline, redact, telemetry, transport, waiter
+from . import checks, loader, pipeline, redact, telemetry, transport, waiter
 from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
@@ -162,7 +162,7 @@ class BaseClient:
         self._secret_key = _Secret(aws_secret_access_key)
         self._session_token = _Secret(aws_session_token)
         self._profile_name = profile_name
-        self._retry_policy = retry_policy or RetryPolicy()
+        self._retry_policy = RetryPolicy() if retry_policy is None else _check_retry_policy(retry_policy)
         self._timeout = _check_timeout("timeout", timeout)
         self._rate_limiter = self._check_rate_limiter(rate_limiter)
         self._rate_limit_max_wait = _check_timeout("rate_limit_max_wait", rate_limit_max_wait)
@@ -175,7 +175,7 @@ class BaseClient:
         if http_backend not in ("auto", "aiohttp", "httpx"):
             raise ValueError(f"http_backend must be 'auto', 'aiohttp' or 'httpx', not {http_backend!r}")
         self._http_backend = http_backend
-        self._direct = direct
+        self._direct = checks.boolean("direct", direct)
         self._client: Any = None
         self._stack: AsyncExitStack | None = None
         self._budget = RetryBudget()
@@ -258,7 +258,7 @@ class BaseClient:
         view._finalizer = None
         view._opened_root = False
         if not isinstance(retry_policy, Unset):
-            view._retry_policy = retry_policy
+            view._retry_policy = _check_retry_policy(retry_policy)
         if not isinstance(timeout, Unset):
             view._timeout = _check_timeout("timeout", timeout)
         if not isinstance(rate_limiter, Unset):
@@ -529,6 +529,15 @@ class BaseClient:
     def _span_attributes(self, operation: str) -> dict[str, Any]:
         meta: Any = self._home.aiobotocore_client.meta
         return telemetry.call_attributes(str(meta.service_model.service_id), operation, meta.region_name)
+
+
+def _check_retry_policy(value: object) -> RetryPolicy:
+    if not isinstance(value, RetryPolicy):
+        raise TypeError(
+            f"retry_policy must be a RetryPolicy, such as RetryPolicy(max_attempts=5), got {value!r:.80}"
+            f" ({type(value).__name__})"
+        )
+    return value
 
 
 def _check_timeout(name: str, value: object) -> float | None:
