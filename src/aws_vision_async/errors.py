@@ -18,8 +18,10 @@ category base here, so that a kind of failure can be caught across services::
     │   └── InvalidRequestError          the request itself is wrong
     ├── NetworkError                     no reply was received
     │   ├── ConnectError                 never connected: the request was not sent
+    │   │                                (not retried when a proxy refused the tunnel)
     │   ├── ReadTimeoutError             sent, but no reply in time
     │   └── ConnectionLostError          the connection dropped after sending
+    ├── InvalidResponseError             a reply that is no valid response: unparsable, or a redirect
     ├── PaginationError                  the service repeated a pagination token
     ├── RateLimitTimeoutError            no rate-limit token within max_wait: nothing sent
     ├── CallTimeoutError                 the call's timeout passed (also a TimeoutError)
@@ -48,7 +50,6 @@ else:
 
     ResponseT_co = TypeVar("ResponseT_co", covariant=True)
 
-
 __all__ = [
     "AccessDeniedError",
     "AwsVisionError",
@@ -57,6 +58,7 @@ __all__ = [
     "ConnectError",
     "ConnectionLostError",
     "InvalidRequestError",
+    "InvalidResponseError",
     "NetworkError",
     "NotFoundError",
     "PaginationError",
@@ -197,12 +199,16 @@ class NetworkError(AwsVisionError):
     Attributes:
         operation_name: The API operation, as AWS names it.
         may_have_reached_server: Whether the service may have acted on the request.
+        retryable: Whether another attempt may succeed; ``False`` when the
+            failure is a refusal that a retry would only repeat (a proxy that
+            refuses to open the tunnel).
     """
 
     may_have_reached_server: ClassVar[bool] = True
 
-    def __init__(self, message: str, *, operation_name: str = "") -> None:
+    def __init__(self, message: str, *, operation_name: str = "", retryable: bool = True) -> None:
         self.operation_name = operation_name
+        self.retryable = retryable
         super().__init__(message)
 
 
@@ -218,6 +224,66 @@ class ReadTimeoutError(NetworkError):
 
 class ConnectionLostError(NetworkError):
     """The connection closed after the request was sent, before a complete reply."""
+
+
+class InvalidResponseError(AwsVisionError):
+    """A reply that is not a valid response of the operation, so the call's outcome is unknown.
+
+    Either a successful (2xx) reply whose body does not fit the operation's
+    response (an HTML page from a proxy, a truncated body, a field of the wrong
+    type), or a redirect (3xx), which the SDK never follows: the request, its
+    body and its credentials go to the endpoint configured, nowhere else. It is
+    not retried. It is not a ``ValueError``: the caller's input was fine.
+
+    Attributes:
+        operation_name: The API operation, as AWS names it.
+        status_code: The HTTP status of the reply.
+        request_id: The request id of the reply, when it had one.
+        reason: What was wrong, in a few words (which field, which problem);
+            never the reply's body.
+    """
+
+    #: The longest ``reason`` kept: a reason quotes a field, never a body.
+    MAX_REASON: ClassVar[int] = 300
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        operation_name: str = "",
+        status_code: int = 0,
+        request_id: str | None = None,
+    ) -> None:
+        if len(reason) > self.MAX_REASON:
+            reason = reason[: self.MAX_REASON - 3] + "..."
+        self.reason = reason
+        self.operation_name = operation_name
+        self.status_code = status_code
+        self.request_id = request_id
+        super().__init__(reason)
+
+    def __str__(self) -> str:
+        where = f" of {self.operation_name}" if self.operation_name else ""
+        rid = f" (request id {self.request_id})" if self.request_id else ""
+        return f"invalid reply{where}, HTTP {self.status_code}: {self.reason}{rid}"
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(reason={self.reason!r}, operation_name={self.operation_name!r}, "
+            f"status_code={self.status_code!r}, request_id={self.request_id!r})"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            _rebuild_invalid_response,
+            (type(self), self.reason, self.operation_name, self.status_code, self.request_id),
+        )
+
+
+def _rebuild_invalid_response(
+    cls: type[InvalidResponseError], reason: str, operation_name: str, status_code: int, request_id: str | None
+) -> InvalidResponseError:
+    return cls(reason, operation_name=operation_name, status_code=status_code, request_id=request_id)
 
 
 class PaginationError(AwsVisionError):

@@ -26,6 +26,7 @@ EXPECTED_ALL = [
     "FanOut",
     "FanOutProgress",
     "InvalidRequestError",
+    "InvalidResponseError",
     "LookoutVisionClient",
     "NetworkError",
     "NotFoundError",

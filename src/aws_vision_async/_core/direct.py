@@ -46,6 +46,7 @@ import botocore.utils
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, NoCredentialsError
 
+from .clock import OFFSET
 from .scope import Attempt
 
 __all__ = ["DirectPath", "direct_path", "encode_body"]
@@ -93,6 +94,21 @@ def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
     return key
 
 
+class _Keys:
+    """Frozen credentials, for one signature; never shown (an error reporter may print a frame's locals)."""
+
+    __slots__ = ("access_key", "fingerprint", "secret_key", "token")
+
+    def __init__(self, frozen: Any) -> None:
+        self.access_key: str = frozen.access_key
+        self.secret_key: str = frozen.secret_key
+        self.token: str | None = frozen.token
+        self.fingerprint = hashlib.sha256(self.secret_key.encode()).digest()
+
+    def __repr__(self) -> str:
+        return "<credentials>"
+
+
 class _Route:
     """What is fixed for one operation of one client: where it goes and how it is signed."""
 
@@ -136,7 +152,7 @@ class DirectPath:
         self._routes: dict[str, _Route | None] = {}
         self._parser: Any = None
         self._user_agent: str | None = None
-        self._key: tuple[tuple[str, ...], bytes] = ((), b"")
+        self._key: tuple[tuple[bytes | str, ...], bytes] = ((), b"")
         metadata = self._service_model.metadata
         self._target_prefix: str = metadata["targetPrefix"]
         self._content_type = f"application/x-amz-json-{metadata['jsonVersion']}"
@@ -202,24 +218,7 @@ class DirectPath:
             NoCredentialsError: The client has no credentials.
             botocore.exceptions.HTTPClientError: No reply arrived.
         """
-        user_agent = self._user_agent
-        if user_agent is None:
-            # Fixed for the client's life; botocore rebuilds it for every request.
-            user_agent = self._user_agent = str(self._client._user_agent_creator.to_string())
         body = encode_body(params)
-        headers: dict[str, str] = {
-            "X-Amz-Target": f"{self._target_prefix}.{operation_name}",
-            "Content-Type": self._content_type,
-            **route.headers,
-            "User-Agent": user_agent,
-            "amz-sdk-invocation-id": attempt.invocation_id,
-            "amz-sdk-request": f"attempt={attempt.number}; max={attempt.max_attempts}",
-        }
-        credentials = self._signer._credentials
-        if credentials is None:
-            raise NoCredentialsError
-        frozen = await credentials.get_frozen_credentials()
-        self._sign(route, headers, body, frozen)
         # botocore logs each request it sends; this path says what it sends, without the headers.
         _log.debug(
             "%s: sending attempt %d of %d to %s (direct path, %d bytes)",
@@ -229,16 +228,42 @@ class DirectPath:
             route.url,
             len(body),
         )
-        request = AWSPreparedRequest("POST", route.url, headers, body, stream_output=False, context={})
-        response = await self._endpoint.http_session.send(request)
+        # The signed request is never a local of this frame: its headers carry the
+        # session token, and a network error's traceback passes through here.
+        response = await self._endpoint.http_session.send(await self._signed(route, operation_name, body, attempt))
         content: bytes = await response.content
         if response.status_code < 300:
             return content, response.status_code, response.headers
         raise await self._error(response, content, operation_name)
 
-    def _sign(self, route: _Route, headers: dict[str, str], body: bytes, credentials: Any) -> None:
+    async def _signed(self, route: _Route, operation_name: str, body: bytes, attempt: Attempt) -> AWSPreparedRequest:
+        """The request of one attempt, with the headers botocore adds, signed."""
+        user_agent = self._user_agent
+        if user_agent is None:
+            # Fixed for the client's life; botocore rebuilds it for every request.
+            user_agent = self._user_agent = str(self._client._user_agent_creator.to_string())
+        headers: dict[str, str] = {
+            "X-Amz-Target": f"{self._target_prefix}.{operation_name}",
+            "Content-Type": self._content_type,
+            **route.headers,
+            "User-Agent": user_agent,
+            "amz-sdk-invocation-id": attempt.invocation_id,
+            "amz-sdk-request": f"attempt={attempt.number}; max={attempt.max_attempts}",
+        }
+        self._sign(route, headers, body, await self._credentials())
+        return AWSPreparedRequest("POST", route.url, headers, body, stream_output=False, context={})
+
+    async def _credentials(self) -> _Keys:
+        # As aiobotocore's signer reads them (refreshed when due).
+        credentials = self._signer._credentials
+        if credentials is None:
+            raise NoCredentialsError
+        return _Keys(await credentials.get_frozen_credentials())
+
+    def _sign(self, route: _Route, headers: dict[str, str], body: bytes, credentials: _Keys) -> None:
         """Add SigV4 headers as botocore's ``SigV4Auth`` does (same signed headers), without its request objects."""
-        amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        # The client's clock correction (_core/clock.py): the service's time, as well as it is known.
+        amz_date = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() + OFFSET.get()))
         headers["X-Amz-Date"] = amz_date
         if credentials.token:
             headers["X-Amz-Security-Token"] = credentials.token
@@ -253,11 +278,12 @@ class DirectPath:
         day = amz_date[:8]
         scope = f"{day}/{route.region}/{route.signing_name}/aws4_request"
         to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
-        wanted = (credentials.secret_key, day, route.region, route.signing_name)
+        # The secret key itself is not kept: a digest of it says when it changed.
+        wanted = (credentials.fingerprint, day, route.region, route.signing_name)
         if self._key[0] != wanted:
             # The derived key changes once a day (or with the credentials): derive it then,
             # not per request as botocore does. Held by this client only, dropped with it.
-            self._key = (wanted, _signing_key(*wanted))
+            self._key = (wanted, _signing_key(credentials.secret_key, day, route.region, route.signing_name))
         key = self._key[1]
         signature = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
         credential = f"{credentials.access_key}/{scope}"

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError, PydanticKnownError, core_schema
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = [
     "ResponseMetadata",
     "Shape",
     "attach_metadata",
+    "invalid_reason",
     "reply",
     "aws_pattern",
     "paired",
@@ -362,6 +363,39 @@ M = TypeVar("M", bound=BaseModel)
 def validate_response_json(model: type[M], raw: bytes) -> M:
     """Validate a reply's raw JSON body straight into ``model`` (the fast path)."""
     return model.model_validate_json(raw or b"{}")
+
+
+def invalid_reason(error: ValidationError, body: bytes | None = None, content_type: str | None = None) -> str:
+    """Say in a few words why a reply did not fit its model: the first problem's field and kind.
+
+    Never quotes a value of the reply (it may be large, or personal data); for a
+    body that is not JSON at all, only its first few characters (a proxy's
+    ``<html>`` page shows it is one) and its content type.
+
+    Args:
+        error: What pydantic raised.
+        body: The reply's body, when the SDK had it raw.
+        content_type: The reply's ``Content-Type``.
+    """
+    problems = error.errors(include_url=False, include_input=False, include_context=False)
+    if not problems:  # pragma: no cover - pydantic always says what failed
+        return "the body does not fit the response"
+    first = problems[0]
+    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+    if first["type"] == "json_invalid":
+        what = str(first["msg"]).removeprefix("Invalid JSON: ")
+        typed = f" ({content_type})" if content_type else ""
+        head = ""
+        if body:
+            text = body[:_BODY_HEAD].decode("utf-8", "replace")
+            head = f", starting {text!r}{'...' if len(body) > _BODY_HEAD else ''}"
+        return f"the body{typed} is not valid JSON: {what}{head}"
+    where = ".".join(str(part) for part in first["loc"]) or "the body"
+    return f"{where}: {first['msg']}{more}"
+
+
+#: How much of a non-JSON body an error shows.
+_BODY_HEAD: Final = 24
 
 
 def _to_utc(value: Any) -> Any:

@@ -68,6 +68,8 @@ def is_retryable(service: ServiceSpec, op: OperationSpec[Any, Any], exc: BaseExc
             return False
         return op.safe_to_retry or isinstance(exc, ThrottlingError)
     if isinstance(exc, NetworkError):
+        if not exc.retryable:  # a refusal, such as a proxy's: another attempt gets the same
+            return False
         return op.safe_to_retry or not exc.may_have_reached_server
     return False
 

@@ -12,6 +12,8 @@ SDK hooks into each client it uses, and the hooks act only while the SDK sends
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -20,14 +22,22 @@ from typing import Any, Final, TypeVar
 
 import aiohttp
 from aiobotocore.httpsession import AIOHTTPSession
+from botocore.exceptions import ClientError
 from botocore.httpsession import get_cert_path  # pyright: ignore[reportUnknownVariableType]
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from ..errors import ServiceError
+from ..errors import AwsVisionError, InvalidResponseError
 from . import fastparse
+from .clock import OFFSET, clock_of, hook_botocore_signer, new_offset
 from .direct import direct_path
-from .errormap import map_error
-from .model import ResponseMetadata, attach_metadata, validate_response_json, validate_response_obj
+from .errormap import detach_request, map_error
+from .model import (
+    ResponseMetadata,
+    attach_metadata,
+    invalid_reason,
+    validate_response_json,
+    validate_response_obj,
+)
 from .operation import OperationSpec, ServiceSpec
 from .scope import CURRENT_ATTEMPT, Attempt
 
@@ -36,6 +46,7 @@ __all__ = ["NoReplayAIOHTTPSession", "install", "send"]
 RespT = TypeVar("RespT", bound=BaseModel)
 
 _HOOK_ID = "aws-vision-async"
+_log = logging.getLogger("aws_vision_async")
 
 
 def install(client: Any) -> None:
@@ -74,8 +85,13 @@ async def send(
     attempt: Attempt,
     scrub: Callable[[str], str],
     direct: bool = True,
+    _resent: bool = False,
 ) -> RespT:
     """Send one request and validate its reply into the operation's response model.
+
+    A reply that says the clock is skewed (see ``_core/clock.py``) makes the
+    client correct its clock and resend at once, once: that extra request is
+    part of this attempt.
 
     Args:
         client: The open aiobotocore client.
@@ -89,37 +105,106 @@ async def send(
     Raises:
         ServiceError: The service replied with an error.
         NetworkError: No reply arrived.
+        InvalidResponseError: The reply is no valid response (unparsable, or a redirect).
     """
     route = None
     path = direct_path(client) if direct else None
     if path is not None:
         route = await path.route(op.name)
+    clock = clock_of(client)
+    # Errors are raised after the except block, never inside it: there they
+    # would carry botocore's exception as __context__, and its message or its
+    # request may quote the signed request (the session token included).
+    error: AwsVisionError | None = None
+    cause: BaseException | None = None
+    skew: float | None = None
+    body: bytes | None = None
+    parsed: dict[str, Any] = {}
+    status: int | None = None
+    headers: Mapping[str, str] = {}
     marker = CURRENT_ATTEMPT.set(attempt)
+    offset_marker = OFFSET.set(clock.offset)
     try:
         if path is not None and route is not None:
             body, status, headers = await path.send(route, op.name, params, attempt)
-            response = validate_response_json(op.response, body)
-            _attach(response, status, headers, attempt)
-            return response
-        parsed: dict[str, Any] = await getattr(client, op.method)(**params)
+        else:
+            parsed = await getattr(client, op.method)(**params)
     except Exception as exc:
         error = map_error(service, op, exc, scrub)
         if error is None:
             raise
-        if isinstance(error, ServiceError):
-            # Not chained: the typed error carries all of it, and botocore's
-            # message may quote the signed request (session token included).
-            raise error from None
-        raise error from exc
+        if isinstance(exc, ClientError):
+            skew = _skew(exc)
+        else:
+            # A network failure keeps its cause, less the signed request botocore holds.
+            cause = detach_request(exc)
     finally:
+        OFFSET.reset(offset_marker)
         CURRENT_ATTEMPT.reset(marker)
-    raw = parsed.get(fastparse.RAW_BODY)
-    response = (
-        validate_response_json(op.response, raw) if raw is not None else validate_response_obj(op.response, parsed)
-    )
-    meta: dict[str, Any] = parsed.get("ResponseMetadata") or {}
-    _attach(response, meta.get("HTTPStatusCode"), meta.get("HTTPHeaders") or {}, attempt)
+    if error is not None:
+        # The direct path signs with the clock's offset itself; botocore's signer needs a hook.
+        if skew is not None and not _resent and (route is not None or hook_botocore_signer(client, clock)):
+            _log.warning(
+                "%s: the local clock is %+.0f s from the service's; signing with the service's time from now on",
+                op.name,
+                -skew,
+            )
+            clock.offset = skew
+            return await send(client, service, op, params, attempt=attempt, scrub=scrub, direct=direct, _resent=True)
+        raise error from cause
+    if body is None:
+        meta: dict[str, Any] = parsed.get("ResponseMetadata") or {}
+        status, headers = meta.get("HTTPStatusCode"), _lower(meta.get("HTTPHeaders") or {})
+    raw = body if body is not None else parsed.get(fastparse.RAW_BODY)
+    response = _validate(op, parsed=parsed, raw=raw, status=status or 0, headers=headers, scrub=scrub)
+    _attach(response, status, headers, attempt)
     return response
+
+
+def _skew(exc: ClientError) -> float | None:
+    """The offset to sign with when ``exc`` says the clock is skewed (``_core/clock.py``)."""
+    response: dict[str, Any] = exc.response  # pyright: ignore[reportAssignmentType]
+    meta: dict[str, Any] = response.get("ResponseMetadata") or {}
+    error: dict[str, Any] = response.get("Error") or {}
+    code = str(error.get("Code") or "")
+    return new_offset(code, _lower(meta.get("HTTPHeaders") or {}), OFFSET.get())
+
+
+def _validate(
+    op: OperationSpec[Any, RespT],
+    *,
+    parsed: dict[str, Any],
+    raw: bytes | None,
+    status: int,
+    headers: Mapping[str, str],
+    scrub: Callable[[str], str],
+) -> RespT:
+    reason: str | None = None
+    response: RespT | None = None
+    if 300 <= status < 400:
+        # botocore's JSON parsers take any status below 301 for a success.
+        reason = "a redirect, not followed: check endpoint_url and any proxy"
+    else:
+        try:
+            if raw is not None:
+                response = validate_response_json(op.response, raw)
+            else:
+                response = validate_response_obj(op.response, parsed)
+        except ValidationError as exc:
+            reason = scrub(invalid_reason(exc, raw, headers.get("content-type")))
+    if reason is not None or response is None:
+        # Raised out of the except block, not chained: pydantic's error quotes the reply's values.
+        raise InvalidResponseError(
+            reason or "no response",
+            operation_name=op.name,
+            status_code=status,
+            request_id=headers.get("x-amzn-requestid"),
+        )
+    return response
+
+
+def _lower(headers: Mapping[str, str]) -> dict[str, str]:
+    return {str(k).lower(): str(v) for k, v in headers.items()}
 
 
 def _attach(response: BaseModel, status: int | None, headers: Mapping[str, str], attempt: Attempt) -> None:
@@ -145,11 +230,21 @@ _tls_lock = threading.Lock()
 
 
 class NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotocore is untyped
-    """aiobotocore's aiohttp session, without aiohttp's silent resend, and with TLS set up once.
+    """aiobotocore's aiohttp session, without aiohttp's silent resends, and with TLS set up once.
 
     aiohttp sends an idempotent request (GET, PUT, DELETE) a second time when a
     pooled connection turns out to be closed. That hidden attempt would break
     "max_attempts=N means N requests at most"; the SDK's retry layer decides.
+
+    aiohttp also follows redirects unless told not to: a ``307`` would send the
+    request, its body and its session token to whatever host the ``Location``
+    names. Here no redirect is followed (as botocore, the httpx backend and the
+    AWS SDKs do); the transport reports the 3xx reply as an error.
+
+    aiohttp warns (``ResourceWarning``) when a body of raw bytes is larger than
+    1 MiB, which ``-W error`` turns into a failed request: a large body is
+    handed to it as a ``BytesIO`` payload, which it writes in chunks, without
+    copying it.
 
     aiobotocore builds a TLS context, reading the whole CA bundle (about 15 ms),
     on the first request of every client. Here a process builds it once per set
@@ -172,7 +267,9 @@ class NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotoco
             proxy_url = _PLAIN
         session = await super()._get_session(proxy_url)  # pyright: ignore[reportUnknownMemberType]
         session._retry_connection = False  # pyright: ignore[reportPrivateUsage]  # aiohttp's switch for that resend
-        return session
+        # aiobotocore's send calls only the session's request(): that one call is
+        # where redirects are turned off and large bodies wrapped.
+        return _RequestOptions(session)
 
     async def _create_connector(self, proxy_url: Any) -> Any:
         if proxy_url == _PLAIN:
@@ -202,6 +299,29 @@ class NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotoco
             with _tls_lock:
                 built = _tls_contexts.setdefault(key, built)
         return built
+
+
+#: Bodies larger than this go to aiohttp as a ``BytesIO`` (it warns above 1 MiB of raw bytes).
+_LARGE_BODY: Final = 64 * 1024
+
+
+class _RequestOptions:
+    """An aiohttp session as aiobotocore's ``send`` uses it, with the SDK's request options."""
+
+    __slots__ = ("_session",)
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    def request(self, method: str, url: Any, **kwargs: Any) -> Any:
+        data = kwargs.get("data")
+        if isinstance(data, bytes | bytearray) and len(data) > _LARGE_BODY:
+            kwargs["data"] = aiohttp.BytesIOPayload(io.BytesIO(data))
+        kwargs["allow_redirects"] = False
+        return self._session.request(method, url, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 def _version(path: Any) -> tuple[Any, ...]:
