@@ -49,7 +49,7 @@ class TestRetryPolicyArguments:
             RetryPolicy(initial_backoff=initial, max_backoff=maximum)
 
     def test_negative_initial_backoff_message(self) -> None:
-        with pytest.raises(ValueError, match="initial_backoff must be a finite number of at least 0, got -0.5"):
+        with pytest.raises(ValueError, match=r"initial_backoff must be a finite number of at least 0, got -0\.5"):
             RetryPolicy(initial_backoff=-0.5, max_backoff=1.0)
 
     def test_initial_above_max_rejected(self) -> None:
