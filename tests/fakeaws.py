@@ -191,7 +191,8 @@ class FakeAws:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
-            app = web.Application()
+            # Room for Rekognition's largest request (5 MB of image, base64): aiohttp's default is 1 MiB.
+            app = web.Application(client_max_size=16 * 1024 * 1024)
             app.router.add_route("*", "/{tail:.*}", self._handle)
             runner = web.AppRunner(app, access_log=None)
             loop.run_until_complete(runner.setup())
