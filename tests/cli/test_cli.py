@@ -134,7 +134,7 @@ async def _trained_version(emu: Emulator) -> str:
 
 def test_models_watch_start_list_stop(emu: Emulator) -> None:
     # Slow enough for the watcher to see the model train, start and stop.
-    emu.timings = Timings(training=2.0, starting=1.0, stopping=1.0)
+    emu.timings = Timings(training=5.0, starting=1.0, stopping=1.0)
     version = anyio.run(_trained_version, emu)
     watched = run(emu, "models", "watch", version, "--interval", "0.05", "--output", "json")
     assert watched.returncode == 0, watched.stderr

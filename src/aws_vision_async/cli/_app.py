@@ -7,18 +7,12 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from botocore.exceptions import (
-    BotoCoreError,
-    NoCredentialsError,
-    NoRegionError,
-    PartialCredentialsError,
-    ProfileNotFound,
-)
 from cyclopts import App, CycloptsError
 
-from .. import AwsVisionError, ServiceError, WaiterError, __version__
-from ._common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError, stderr
+from .. import __version__
+from ._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, stderr
 from ._datasets import datasets
+from ._errors import explain
 from ._models import models, projects
 
 __all__ = ["app", "main"]
@@ -47,8 +41,10 @@ def _fail(message: str, code: int) -> NoReturn:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Run the ``aws-vision-async`` command and exit with its status.
 
-    Exit statuses: 0 success; 1 a service or network error (a service error's
-    message gives its request id); 2 bad usage or bad input; 130 interrupted.
+    Exit statuses: 0 success; 1 a service or network error, or a reply that
+    could not be understood (one line: the error's code, HTTP status and request
+    id); 2 bad usage or bad input, a path that cannot be used; 130 interrupted
+    (SIGINT), 143 terminated (SIGTERM).
 
     Args:
         argv: The arguments; by default ``sys.argv[1:]``.
@@ -64,24 +60,15 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         result = app(args, exit_on_error=False, print_error=True)
     except CycloptsError:
         sys.exit(EXIT_USAGE)  # cyclopts printed what was wrong
-    except UsageError as error:
-        _fail(str(error), EXIT_USAGE)
-    except ServiceError as error:
-        _fail(str(error), EXIT_ERROR)
-    except WaiterError as error:
-        _fail(str(error), EXIT_ERROR)
-    except AwsVisionError as error:
-        _fail(f"{type(error).__name__}: {error}", EXIT_ERROR)
-    except ValueError as error:  # the SDK's request validation: nothing was sent
-        _fail(str(error), EXIT_USAGE)
-    except (NoRegionError, NoCredentialsError, PartialCredentialsError, ProfileNotFound) as error:
-        _fail(f"{error} (see --region, --profile and the AWS configuration)", EXIT_USAGE)
-    except BotoCoreError as error:
-        _fail(f"{type(error).__name__}: {error}", EXIT_ERROR)
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
     except BrokenPipeError:
         # The reader of stdout stopped (`| head`): not an error of this command.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(EXIT_OK)
+    except Exception as error:
+        explained = explain(error)
+        if explained is None:
+            raise  # a bug: its traceback is what a report needs
+        _fail(*explained)
     sys.exit(result if isinstance(result, int) else EXIT_OK)

@@ -61,6 +61,18 @@ class _ExportFile:
         self.lines = 0
         self.pages = 0
         self.resumed = False
+        if path.is_dir():
+            raise UsageError(f"cannot write {path}: it is a directory (give a file name)")
+        if not path.parent.is_dir():
+            raise UsageError(f"cannot write {path}: there is no directory {path.parent}")
+        try:
+            self._open(restart=restart, overwrite=overwrite)
+        except OSError as error:
+            # Checked before anything is sent: a path that cannot be used is bad input.
+            raise UsageError(f"cannot write {error.filename or path}: {error.strerror or error}") from None
+
+    def _open(self, *, restart: bool, overwrite: bool) -> None:
+        path, request = self.path, self.request
         state = self._load_state()
         if state is not None and not restart:
             if state.get("request") != request:
