@@ -187,7 +187,7 @@ async def test_a_waiter_is_one_span_over_its_polls(spans: InMemorySpanExporter, 
     assert attrs(done)["aws_vision_async.waiter"] == "ProjectVersionRunning"
     assert done.status.status_code is StatusCode.UNSET
     assert failed.status.status_code is StatusCode.ERROR
-    assert attrs(failed)["error.type"] == "WaiterFailedError"
+    assert attrs(failed)["error.type"] == "ProjectVersionRunningFailedError"  # the waiter's own WaiterFailedError
     assert done.context is not None
     assert failed.context is not None
     assert [p.parent.span_id for p in polls if p.parent] == [done.context.span_id] * 2 + [failed.context.span_id] * 2
