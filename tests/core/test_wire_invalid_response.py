@@ -9,6 +9,7 @@ never quotes the body.
 from __future__ import annotations
 
 import pickle
+from collections.abc import Callable
 
 import pytest
 from pydantic import ValidationError
@@ -54,9 +55,8 @@ CASES = [
 @pytest.mark.parametrize("direct", [True, False])
 @pytest.mark.parametrize(("reply", "says"), CASES)
 async def test_an_unfit_reply_is_an_invalid_response_error(
-    fake_aws: FakeAws, http_backend: str, direct: bool, reply: object, says: str
+    fake_aws: FakeAws, http_backend: str, direct: bool, reply: Callable[[], Reply], says: str
 ) -> None:
-    assert callable(reply)
     fake_aws.always("DescribeCollection", reply())
     kwargs = client_kwargs(fake_aws, http_backend=http_backend, direct=direct, retry_policy=RetryPolicy(max_attempts=4))
     async with RekognitionClient(**kwargs) as rek:
