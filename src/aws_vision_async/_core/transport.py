@@ -256,9 +256,13 @@ class NoReplayAIOHTTPSession(AIOHTTPSession):  # type: ignore[misc]  # aiobotoco
 
     async def send(self, request: Any) -> Any:
         marker = _PLAIN_HTTP.set(str(request.url).startswith("http://"))
+        # The signed request (its headers carry the session token) is handed on,
+        # not kept as a local of this frame: error reporters read frame locals.
+        outgoing = [request]
+        del request
         try:
             base: Any = super()
-            return await base.send(request)
+            return await base.send(outgoing.pop())
         finally:
             _PLAIN_HTTP.reset(marker)
 
