@@ -75,7 +75,8 @@ def shown(value: object, depth: int = 3) -> Iterator[str]:
     if type(thing) in (list, tuple, set, frozenset):
         items = list(thing)
     elif type(thing) is dict:
-        pairs: list[tuple[object, object]] = list(thing.items())
+        mapping: dict[object, object] = thing
+        pairs = list(mapping.items())
         items = [part for pair in pairs for part in pair]
     elif _is_sdk_object(thing):
         items = _attributes(thing)
