@@ -65,6 +65,10 @@ def _attributes(value: object) -> list[object]:
     return found
 
 
+def _keys_and_values(mapping: Any) -> list[object]:
+    return [*mapping.keys(), *mapping.values()]
+
+
 def shown(value: object, depth: int = 3) -> Iterator[str]:
     """The repr of ``value`` and of what it holds, ``depth`` levels down."""
     yield _safe_repr(value)
@@ -75,9 +79,7 @@ def shown(value: object, depth: int = 3) -> Iterator[str]:
     if type(thing) in (list, tuple, set, frozenset):
         items = list(thing)
     elif type(thing) is dict:
-        mapping: dict[object, object] = thing
-        pairs = list(mapping.items())
-        items = [part for pair in pairs for part in pair]
+        items = _keys_and_values(value)
     elif _is_sdk_object(thing):
         items = _attributes(thing)
     for item in items:
