@@ -3,64 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import anyio
-import pytest
 
 from aws_vision_async import RekognitionClient
-from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Faults, SampleData, Timings
-from aws_vision_async.rekognition.models import OutputConfig
+from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Faults, Timings
 
-ENTRIES = 450  # the TRAIN dataset of the sample project: five pages of 100
-
-
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[Emulator]:
-    emu = Emulator(sample=SampleData(projects=1, entries=ENTRIES, collections=0))
-    emu.start()
-    yield emu
-    emu.stop()
-
-
-@pytest.fixture
-def emu(emulator: Emulator) -> Iterator[Emulator]:
-    emulator.reset()
-    yield emulator
-    emulator.faults.clear()
-    emulator.timings = Timings()
-
-
-ENV = {
-    **os.environ,
-    "AWS_ACCESS_KEY_ID": EMULATOR_CREDENTIALS["aws_access_key_id"],
-    "AWS_SECRET_ACCESS_KEY": EMULATOR_CREDENTIALS["aws_secret_access_key"],
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "COLUMNS": "200",
-}
-
-
-def command(emu: Emulator, *args: str) -> list[str]:
-    return [sys.executable, "-m", "aws_vision_async.cli", *args, "--endpoint-url", emu.url]
-
-
-def run(emu: Emulator | None, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    argv = command(emu, *args) if emu is not None else [sys.executable, "-m", "aws_vision_async.cli", *args]
-    return subprocess.run(argv, env=ENV, capture_output=True, text=True, timeout=timeout, check=False)
-
-
-def ok(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+from ._support import ENTRIES, ENV, command, ok, run, trained_versions
 
 
 def dataset_arn(emu: Emulator, kind: str = "TRAIN") -> str:
@@ -121,15 +76,8 @@ def test_projects_list_as_json_and_as_a_table(emu: Emulator) -> None:
 
 
 async def _trained_version(emu: Emulator) -> str:
-    async with RekognitionClient(endpoint_url=emu.url, region_name="us-east-1", **EMULATOR_CREDENTIALS) as rek:
-        [project] = [p async for p in rek.describe_projects()]
-        assert project.project_arn is not None
-        output = OutputConfig(s3_bucket="out", s3_key_prefix="models")
-        created = await rek.create_project_version(
-            project_arn=project.project_arn, version_name="v1", output_config=output
-        )
-        assert created.project_version_arn is not None
-        return created.project_version_arn
+    [arn] = await trained_versions(emu, "v1")
+    return arn
 
 
 def test_models_watch_start_list_stop(emu: Emulator) -> None:

@@ -23,18 +23,20 @@ __all__ = ["explain", "one_line"]
 _MAX_MESSAGE: Final = 200
 _HTML: Final = re.compile(r"<\s*(?:!doctype|html|head|body|title)\b", re.IGNORECASE)
 _TITLE: Final = re.compile(r"<title[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
-_TAG: Final = re.compile(r"<[^>]*>")
 
 
 def one_line(text: str, limit: int = _MAX_MESSAGE) -> str:
-    """``text`` on one line, at most ``limit`` characters; an HTML page becomes its title (or its text).
+    """``text`` on one line, at most ``limit`` characters, any HTML in it replaced by a mention of it.
 
     A proxy or load balancer answers with an HTML page where the service would
-    send an error code: a person needs its gist, not its markup.
+    send an error code: a person needs its title, not its markup.
     """
-    if _HTML.search(text):
+    html = _HTML.search(text)
+    if html:
         title = _TITLE.search(text)
-        text = "an HTML page: " + (title.group(1) if title else _TAG.sub(" ", text))
+        titled = f" titled {' '.join(title.group(1).split())!r}" if title else ""
+        before = text[: html.start()].rstrip(" '\"")  # a reason quoting the body: what it said first
+        text = f"{before} (an HTML page{titled})".lstrip()
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
