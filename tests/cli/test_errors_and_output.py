@@ -210,7 +210,7 @@ def test_an_html_page_from_a_proxy_is_one_line() -> None:
         result = run(None, "projects", "list", "--endpoint-url", url, timeout=120)
     assert result.returncode == 1
     line = one_line_error(result.stderr)
-    assert "HTTP 502" in line
+    assert "HttpServerError in DescribeProjects (HTTP 502" in line  # the class: 502 is no code
     assert "502 Bad Gateway" in line  # the page's title
     assert "<" not in line
 

@@ -78,7 +78,8 @@ def explain(error: BaseException) -> tuple[str, int] | None:  # noqa: PLR0911 - 
         return str(error), EXIT_USAGE
     if isinstance(error, ServiceError):
         detail = error.message
-        name = error.code
+        # A proxy's reply has no error code: botocore names it by its status ("502").
+        name = type(error).__name__ if error.code.isdigit() else error.code
         return _reply(
             name, operation=error.operation_name, status=error.status_code, request_id=error.request_id, detail=detail
         ), EXIT_ERROR
