@@ -293,8 +293,9 @@ async def _stop_started(rek: RekognitionClient, version_arn: str, *, answered: b
                 if last in _STOPPABLE:
                     reply = await rek.stop_project_version(project_version_arn=version_arn)
                     return f"stopped {version_arn} ({reply.status})"
-                if last == "STOPPING" or (answered and last in _STOPPED):
-                    return f"{version_arn} is {last}"
+                if answered or last == "STOPPING":
+                    # Answered: it is starting or it is not (failed, stopped by another); nothing to wait for.
+                    return f"{version_arn} is {last}, nothing to stop"
             except (AwsVisionError, UsageError) as error:
                 problem = _describe(error)
             await anyio.sleep(delay)
@@ -354,11 +355,9 @@ async def _stop_all_running(connection: Connection, *, projects: list[str], yes:
             return EXIT_OK
         if not yes:
             for version in targets:
-                stderr.print(
-                    f"would stop {version.project_version_arn} ({version.status}, "
-                    f"{version.min_inference_units} inference units)",
-                    markup=False,
-                )
+                held = version.min_inference_units
+                units = "" if held is None else f", {held} inference units"
+                stderr.print(f"would stop {version.project_version_arn} ({version.status}{units})", markup=False)
             raise UsageError(f"{len(targets)} model version(s) would be stopped: pass --yes to stop them")
         results = [await _stop_listed(rek, connection, str(v.project_version_arn), str(v.status)) for v in targets]
         if wait:
