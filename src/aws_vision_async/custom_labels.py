@@ -20,16 +20,22 @@ from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Final, cast
 
-import anyio
-
-from .errors import NetworkError, TransientError
+from . import _model_session
+from ._core import checks
+from ._model_session import DEFAULT_STOP_MAX_WAIT
 
 if TYPE_CHECKING:
     # Only for annotations: the generated client imports this module.
     from .rekognition.client import RekognitionClient
     from .rekognition.models import DetectCustomLabelsResponse, Image, ProjectVersionDescription
 
-__all__ = ["ACTIVE_STATUSES", "CustomLabelsMixin", "RunningModel", "parse_version_arn"]
+__all__ = [
+    "ACTIVE_STATUSES",
+    "DEFAULT_STOP_MAX_WAIT",
+    "CustomLabelsMixin",
+    "RunningModel",
+    "parse_version_arn",
+]
 
 _log = logging.getLogger("aws_vision_async")
 
@@ -112,24 +118,12 @@ class RunningModel:
         """The model version's description as the service has it now.
 
         Raises:
-            LookupError: The service no longer lists the version.
+            NotFoundError: The service no longer lists the version (``ResourceNotFoundException``).
         """
-        return await _describe_version(self._client, self.project_arn, self.project_version_arn)
-
-
-async def _find_project_arn(client: RekognitionClient, project_name: str) -> str:
-    async for project in client.describe_projects(project_names=[project_name]):
-        if project.project_arn is not None:
-            return project.project_arn
-    raise LookupError(f"no Custom Labels project named {project_name!r}")
-
-
-async def _describe_version(client: RekognitionClient, project_arn: str, version_arn: str) -> ProjectVersionDescription:
-    _, version_name = parse_version_arn(version_arn)
-    async for version in client.describe_project_versions(project_arn=project_arn, version_names=[version_name]):
-        if version.project_version_arn == version_arn:
-            return version
-    raise LookupError(f"no model version {version_arn!r}")
+        version = await _model_session.find_version(self._client, self.project_arn, self.project_version_arn)
+        if version is None:
+            raise _model_session.not_found(self.project_version_arn)
+        return version
 
 
 class CustomLabelsMixin:
@@ -143,26 +137,48 @@ class CustomLabelsMixin:
         min_inference_units: int = 1,
         max_inference_units: int | None = None,
         stop_on_exit: bool | None = None,
+        wait_stopped: bool = False,
+        stop_max_wait: float = DEFAULT_STOP_MAX_WAIT,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
     ) -> AsyncGenerator[RunningModel, None]:
         """Run a model version for the length of an ``async with`` block, and stop it after.
 
-        The version is started (StartProjectVersion) unless it is starting or
-        running already, and the block begins once it runs. On leaving the block
-        for any reason (normal exit, an exception, cancellation of the
-        surrounding scope, a failure while starting) StopProjectVersion is sent,
-        shielded from cancellation: if this session started the model
-        (``stop_on_exit=None``), always (``True``) or never (``False``). A stop
-        that fails is logged at WARNING and raised.
+        On entry the version is started (StartProjectVersion), or joined if it
+        is starting or running already; a version that is stopping is waited
+        on until it has stopped, then started. The block begins once it runs.
+
+        On leaving the block for any reason (normal exit, an exception,
+        cancellation, a failure while starting) the model is stopped, shielded
+        from cancellation: if this session started it (``stop_on_exit=None``),
+        always (``True``) or never (``False``). A start that may have reached
+        the service (a lost connection, a 5xx, a cancellation while it was in
+        flight) counts as a start: the session then watches a version that
+        still looks idle for a while, and stops it if it starts.
+
+        The stop is tried again, with backoff, until the service says the model
+        is stopping or stopped (a refusal because it is stopping or stopped
+        already counts as success), for up to ``stop_max_wait`` seconds; only
+        then is the failure logged at ERROR and raised. When the block itself
+        raised, its exception is the one that propagates, with the stop failure
+        in a note and in the log.
+
+        Sessions of one process on the same version share one start and one
+        stop: the model stops when the last of them leaves (if one of them
+        started it, or one asked for ``stop_on_exit=True``; ``True`` wins over
+        ``False``).
 
         Args:
             project_version_arn: The model version to run.
             min_inference_units: Inference units to start with (each is billed per hour).
             max_inference_units: The most inference units auto-scaling may use.
             stop_on_exit: Whether to stop the model on exit; ``None``: if this session started it.
-            max_wait: Seconds to wait for the model to run; the waiter's default if ``None``.
+            wait_stopped: Make the exit that stops the model wait until it is
+                ``STOPPED`` (within ``stop_max_wait``); other exits return at once.
+            stop_max_wait: Seconds the stop on exit keeps trying (900 by default).
+            max_wait: Seconds to wait for the model to run, or to stop before it
+                is started again; the waiter's default if ``None``.
             min_delay: Shortest delay between polls of its status; the waiter's default if ``None``.
             max_delay: Longest delay between polls of its status; the waiter's default if ``None``.
 
@@ -170,38 +186,41 @@ class CustomLabelsMixin:
             The running model.
 
         Raises:
+            NotFoundError: The project or the version does not exist
+                (``ResourceNotFoundException``).
             WaiterFailedError: The model failed to start.
             WaiterTimeoutError: It did not run within ``max_wait``.
+            TypeError: An argument has the wrong type; nothing is sent.
+            ValueError: An argument is out of range, or the ARN is not a model
+                version's; nothing is sent.
         """
         client = cast("RekognitionClient", self)
-        project_name, version_name = parse_version_arn(project_version_arn)
-        project_arn = await _find_project_arn(client, project_name)
-        started = False
+        project_name, version_name = _version_arn_argument(project_version_arn)
+        units = checks.positive_int("min_inference_units", min_inference_units)
+        if max_inference_units is not None:
+            checks.integer("max_inference_units", max_inference_units, minimum=units)
+        if stop_on_exit is not None:
+            checks.boolean("stop_on_exit", stop_on_exit)
+        checks.boolean("wait_stopped", wait_stopped)
+        timing = _model_session.Timing(
+            max_wait=None if max_wait is None else checks.non_negative_number("max_wait", max_wait),
+            min_delay=None if min_delay is None else checks.positive_number("min_delay", min_delay),
+            max_delay=None if max_delay is None else checks.positive_number("max_delay", max_delay),
+            stop_max_wait=checks.positive_number("stop_max_wait", stop_max_wait),
+        )
+        if timing.min_delay is not None and timing.max_delay is not None and timing.min_delay > timing.max_delay:
+            raise ValueError(f"min_delay must not exceed max_delay, got {min_delay!r} and {max_delay!r}")
+        session = _model_session.Session(client, project_version_arn, version_name, timing, stop_on_exit)
+        failure: BaseException | None = None
         try:
-            current = await _describe_version(client, project_arn, project_version_arn)
-            if current.status not in ("STARTING", "RUNNING"):
-                try:
-                    await client.start_project_version(
-                        project_version_arn=project_version_arn,
-                        min_inference_units=min_inference_units,
-                        max_inference_units=max_inference_units,
-                    )
-                except (NetworkError, TransientError) as exc:
-                    # The service may have acted on it: the model may be starting, and billed.
-                    started = not isinstance(exc, NetworkError) or exc.may_have_reached_server
-                    raise
-                started = True
-            await client.wait_until_project_version_running(
-                project_arn=project_arn,
-                version_names=[version_name],
-                max_wait=max_wait,
-                min_delay=min_delay,
-                max_delay=max_delay,
-            )
-            yield RunningModel(client, project_version_arn, project_arn, started)
+            await session.enter(project_name, units, max_inference_units)
+            assert session.project_arn is not None  # noqa: S101 - enter() looked it up
+            yield RunningModel(client, project_version_arn, session.project_arn, session.group.started)
+        except BaseException as exc:
+            failure = exc
+            raise
         finally:
-            if stop_on_exit if stop_on_exit is not None else started:
-                await _stop(client, project_version_arn)
+            await session.leave(wait_stopped=wait_stopped, failure=failure)
 
     async def running_model_versions(
         self, *, project_names: Sequence[str] | None = None
@@ -216,9 +235,8 @@ class CustomLabelsMixin:
             (``min_inference_units``, ``max_inference_units``).
         """
         client = cast("RekognitionClient", self)
-        async for project in client.describe_projects(
-            project_names=list(project_names) if project_names is not None else None, features=["CUSTOM_LABELS"]
-        ):
+        names = None if project_names is None else checks.str_sequence("project_names", project_names, min_items=1)
+        async for project in client.describe_projects(project_names=names, features=["CUSTOM_LABELS"]):
             if project.project_arn is None:
                 continue
             async for version in client.describe_project_versions(project_arn=project.project_arn):
@@ -226,13 +244,15 @@ class CustomLabelsMixin:
                     yield version
 
 
-async def _stop(client: RekognitionClient, project_version_arn: str) -> None:
-    # Shielded: a cancelled scope must not leave a model running, billed by the hour.
-    with anyio.CancelScope(shield=True):
-        try:
-            await client.stop_project_version(project_version_arn=project_version_arn)
-        except Exception as exc:
-            _log.warning(
-                "could not stop model version %s, which may still run and be billed: %s", project_version_arn, exc
-            )
-            raise
+def _version_arn_argument(project_version_arn: object) -> tuple[str, str]:
+    if not isinstance(project_version_arn, str):
+        raise TypeError(
+            f"project_version_arn must be a str (a model version ARN), got {type(project_version_arn).__name__}"
+        )
+    try:
+        return parse_version_arn(project_version_arn)
+    except ValueError:
+        raise ValueError(
+            f"project_version_arn must be a Custom Labels model version ARN "
+            f"(arn:aws:rekognition:REGION:ACCOUNT:project/NAME/version/NAME/NUMBER), got {project_version_arn[:200]!r}"
+        ) from None

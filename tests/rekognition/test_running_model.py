@@ -133,8 +133,8 @@ async def test_a_failed_stop_is_logged_and_raised(
     with pytest.raises(rek_errors.AccessDeniedException):
         async with emu_rek.running_model(version_arn, **FAST):
             vision_emulator.state.rekognition["StopProjectVersion"] = _deny
-    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert any(version_arn in r.getMessage() and "may still run" in r.getMessage() for r in warnings)
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert any(version_arn in r.getMessage() and "may still run" in r.getMessage() for r in errors)
     assert vision_emulator.running_versions() == [version_arn]
 
 
