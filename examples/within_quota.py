@@ -17,7 +17,7 @@ from typing import Any, TypedDict
 
 import anyio
 
-from aws_vision_async import RateLimiter, RekognitionClient, fan_out
+from aws_vision_async import RateLimiter, RekognitionClient, RetryPolicy, fan_out
 from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Faults, Timings
 from aws_vision_async.manifest import DatasetEntry, to_changes
 from aws_vision_async.rekognition.models import Image, OutputConfig
@@ -67,7 +67,11 @@ async def main() -> None:
         _, version_arn = await train(rek)
         # One limiter for the whole process: share it with every client that calls this operation.
         limiter = RateLimiter()
-        detect = rek.with_options(rate_limiter={"DetectCustomLabels": limiter})
+        # A throttled request did no work, and while the limiter learns a request may be
+        # throttled again: a bulk job gives each image more tries than the default 3.
+        detect = rek.with_options(
+            rate_limiter={"DetectCustomLabels": limiter}, retry_policy=RetryPolicy(max_attempts=8)
+        )
 
         def images() -> Iterator[dict[str, Any]]:
             # Lazily: a million images would not be read into memory at once.

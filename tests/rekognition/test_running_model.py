@@ -50,6 +50,9 @@ async def test_normal_exit_stops_the_model(
         first = await model.detect_custom_labels(image=JPEG, max_results=3)
         again = await model.detect_custom_labels(image=Image(bytes=JPEG), max_results=3)
         assert first.custom_labels == again.custom_labels  # deterministic per image
+        # The client takes the same image forms as the running model.
+        direct = await emu_rek.detect_custom_labels(project_version_arn=version_arn, image=JPEG, max_results=3)
+        assert direct.custom_labels == first.custom_labels
         assert first.custom_labels
         assert all(label.name in {"ok", "defect"} for label in first.custom_labels)
     assert vision_emulator.running_versions() == []

@@ -33,6 +33,9 @@ class ServiceConfig:
         client_bases: Hand-written mixins the client derives from, as
             ``(module relative to the package root, class)``: methods that do more
             than one call (``running_model``) live there, not in generated code.
+        raw_bytes_shapes: Structures a client method also takes as raw ``bytes``,
+            each with the member those bytes fill (``image=b"..."`` for
+            ``Image(bytes=b"...")``), as ``RunningModel.detect_custom_labels`` does.
     """
 
     package: str
@@ -47,6 +50,7 @@ class ServiceConfig:
     extra_waiters: str | None = None
     waiter_status_messages: dict[str, str] = field(default_factory=dict)
     client_bases: tuple[tuple[str, str], ...] = ()
+    raw_bytes_shapes: dict[str, str] = field(default_factory=dict)
 
 
 REKOGNITION = ServiceConfig(
@@ -93,6 +97,7 @@ REKOGNITION = ServiceConfig(
         "DescribeDataset": "DatasetDescription.StatusMessage",
     },
     client_bases=(("custom_labels", "CustomLabelsMixin"),),
+    raw_bytes_shapes={"Image": "Bytes"},
     item_models={
         "ListCollections": (
             "CollectionSummary",

@@ -1029,13 +1029,22 @@ def op_params(svc: Service, op: Op, writer: ModelWriter) -> tuple[list[str], lis
     for member, spec in shape["members"].items():
         fname = field_name(member)
         ptype = writer.plain_type(spec["shape"])
+        raw_member = svc.config.raw_bytes_shapes.get(spec["shape"])
+        if raw_member is not None:
+            ptype = f"{ptype} | bytes"
         if member in required:
             params.append(f"{fname}: {ptype}")
         else:
             params.append(f"{fname}: {ptype} | None = None")
-        call_args.append(f"{fname}={fname}")
         doc = _sentences(_text(svc.member_doc(op.input, member)), 1)
         doc = bytes_doc(doc, sent=True, blob=is_encoded_blob(svc.shapes[spec["shape"]]))
+        if raw_member is not None:
+            call_args.append(f"{fname}=raw_bytes_as({fname}, {field_name(raw_member)!r})")
+            shape_name, raw_field = spec["shape"], field_name(raw_member)
+            doc = doc or f"The {fname.replace('_', ' ')}, as an ``{shape_name}``."
+            doc += f" Raw ``bytes`` stand for ``{shape_name}({raw_field}=...)``."
+        else:
+            call_args.append(f"{fname}={fname}")
         if member == op.token_member:
             doc = (doc + " " if doc else "") + "Generated once per call when not given, and reused on every retry."
         arg_docs.extend(_entry(fname, doc or "See the API reference."))
@@ -1179,7 +1188,7 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     head += [
         "from typing import TYPE_CHECKING, ClassVar",
         "",
-        "from .._core.client import BaseClient, drop_none",
+        f"from .._core.client import BaseClient, drop_none{', raw_bytes_as' if cfg.raw_bytes_shapes else ''}",
         *(["from .._core.model import paired"] if svc.config.item_models else []),
         "from .._core.operation import ServiceSpec",
         "from .._core.pagination import AsyncPaginator",

@@ -68,6 +68,11 @@ def drop_none(**params: Any) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v is not None}
 
 
+def raw_bytes_as(value: object, member: str) -> object:
+    """A structure given as raw ``bytes`` (``image=b"..."``): the structure with ``member`` set to them."""
+    return {member: value} if isinstance(value, bytes) else value
+
+
 class _Secret:
     """Holds a credential; never shows it."""
 

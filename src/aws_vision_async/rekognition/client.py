@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from .._core.client import BaseClient, drop_none
+from .._core.client import BaseClient, drop_none, raw_bytes_as
 from .._core.model import paired
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
@@ -225,8 +225,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
     async def compare_faces(
         self,
         *,
-        source_image: Image,
-        target_image: Image,
+        source_image: Image | bytes,
+        target_image: Image | bytes,
         similarity_threshold: float | None = None,
         quality_filter: QualityFilter | None = None,
     ) -> CompareFacesResponse:
@@ -234,9 +234,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             source_image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             target_image: The target image as bytes or an S3 object. Its bytes are given raw: the
-                SDK base64-encodes them.
+                SDK base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             similarity_threshold: The minimum level of confidence in the face matches that a match
                 must meet to be included in the FaceMatches array.
             quality_filter: A filter that specifies a quality bar for how much filtering is done to
@@ -260,8 +260,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         """
         request = _ops.COMPARE_FACES.request.model_validate(
             drop_none(
-                source_image=source_image,
-                target_image=target_image,
+                source_image=raw_bytes_as(source_image, "bytes"),
+                target_image=raw_bytes_as(target_image, "bytes"),
                 similarity_threshold=similarity_threshold,
                 quality_filter=quality_filter,
             )
@@ -1044,7 +1044,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         self,
         *,
         project_version_arn: str,
-        image: Image,
+        image: Image | bytes,
         max_results: int | None = None,
         min_confidence: float | None = None,
     ) -> DetectCustomLabelsResponse:
@@ -1055,7 +1055,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             project_version_arn: The ARN of the model version that you want to use.
-            image: See the API reference.
+            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``.
             max_results: Maximum number of results you want the service to return in the response.
             min_confidence: Specifies the minimum confidence level for the labels to return.
 
@@ -1081,19 +1081,21 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.DETECT_CUSTOM_LABELS.request.model_validate(
             drop_none(
                 project_version_arn=project_version_arn,
-                image=image,
+                image=raw_bytes_as(image, "bytes"),
                 max_results=max_results,
                 min_confidence=min_confidence,
             )
         )
         return await self._call(_ops.DETECT_CUSTOM_LABELS, request)
 
-    async def detect_faces(self, *, image: Image, attributes: Sequence[Attribute] | None = None) -> DetectFacesResponse:
+    async def detect_faces(
+        self, *, image: Image | bytes, attributes: Sequence[Attribute] | None = None
+    ) -> DetectFacesResponse:
         """Detects faces within an image that is provided as input.
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             attributes: An array of facial attributes you want to be returned.
 
         Returns:
@@ -1112,13 +1114,15 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = _ops.DETECT_FACES.request.model_validate(drop_none(image=image, attributes=attributes))
+        request = _ops.DETECT_FACES.request.model_validate(
+            drop_none(image=raw_bytes_as(image, "bytes"), attributes=attributes)
+        )
         return await self._call(_ops.DETECT_FACES, request)
 
     async def detect_labels(
         self,
         *,
-        image: Image,
+        image: Image | bytes,
         max_labels: int | None = None,
         min_confidence: float | None = None,
         features: Sequence[DetectLabelsFeatureName] | None = None,
@@ -1131,7 +1135,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             max_labels: Maximum number of labels you want the service to return in the response.
             min_confidence: Specifies the minimum confidence level for the labels to return.
             features: A list of the types of analysis to perform.
@@ -1156,7 +1160,11 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         """
         request = _ops.DETECT_LABELS.request.model_validate(
             drop_none(
-                image=image, max_labels=max_labels, min_confidence=min_confidence, features=features, settings=settings
+                image=raw_bytes_as(image, "bytes"),
+                max_labels=max_labels,
+                min_confidence=min_confidence,
+                features=features,
+                settings=settings,
             )
         )
         return await self._call(_ops.DETECT_LABELS, request)
@@ -1164,7 +1172,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
     async def detect_moderation_labels(
         self,
         *,
-        image: Image,
+        image: Image | bytes,
         min_confidence: float | None = None,
         human_loop_config: HumanLoopConfig | None = None,
         project_version: str | None = None,
@@ -1175,7 +1183,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             min_confidence: Specifies the minimum confidence level for the labels to return.
             human_loop_config: Sets up the configuration for human evaluation, including the
                 FlowDefinition the image will be sent to.
@@ -1203,7 +1211,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         """
         request = _ops.DETECT_MODERATION_LABELS.request.model_validate(
             drop_none(
-                image=image,
+                image=raw_bytes_as(image, "bytes"),
                 min_confidence=min_confidence,
                 human_loop_config=human_loop_config,
                 project_version=project_version,
@@ -1212,14 +1220,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         return await self._call(_ops.DETECT_MODERATION_LABELS, request)
 
     async def detect_protective_equipment(
-        self, *, image: Image, summarization_attributes: ProtectiveEquipmentSummarizationAttributes | None = None
+        self,
+        *,
+        image: Image | bytes,
+        summarization_attributes: ProtectiveEquipmentSummarizationAttributes | None = None,
     ) -> DetectProtectiveEquipmentResponse:
         """Detects Personal Protective Equipment (PPE) worn by people detected in an image.
 
         Amazon Rekognition can detect the following types of PPE.
 
         Args:
-            image: The image in which you want to detect PPE on detected persons.
+            image: The image in which you want to detect PPE on detected persons. Raw ``bytes``
+                stand for ``Image(bytes=...)``.
             summarization_attributes: An array of PPE types that you want to summarize.
 
         Returns:
@@ -1239,16 +1251,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
         request = _ops.DETECT_PROTECTIVE_EQUIPMENT.request.model_validate(
-            drop_none(image=image, summarization_attributes=summarization_attributes)
+            drop_none(image=raw_bytes_as(image, "bytes"), summarization_attributes=summarization_attributes)
         )
         return await self._call(_ops.DETECT_PROTECTIVE_EQUIPMENT, request)
 
-    async def detect_text(self, *, image: Image, filters: DetectTextFilters | None = None) -> DetectTextResponse:
+    async def detect_text(
+        self, *, image: Image | bytes, filters: DetectTextFilters | None = None
+    ) -> DetectTextResponse:
         """Detects text in the input image and converts it into machine-readable text.
 
         Args:
             image: The input image as bytes or an Amazon S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             filters: Optional parameters that let you set the criteria that the text must meet to be
                 included in your response.
 
@@ -1268,7 +1282,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = _ops.DETECT_TEXT.request.model_validate(drop_none(image=image, filters=filters))
+        request = _ops.DETECT_TEXT.request.model_validate(
+            drop_none(image=raw_bytes_as(image, "bytes"), filters=filters)
+        )
         return await self._call(_ops.DETECT_TEXT, request)
 
     async def disassociate_faces(
@@ -1731,7 +1747,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         self,
         *,
         collection_id: str,
-        image: Image,
+        image: Image | bytes,
         external_image_id: str | None = None,
         detection_attributes: Sequence[Attribute] | None = None,
         max_faces: int | None = None,
@@ -1743,7 +1759,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             collection_id: The ID of an existing collection to which you want to add the faces that
                 are detected in the input images.
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             external_image_id: The ID you want to assign to all the faces detected in the image.
             detection_attributes: An array of facial attributes you want to be returned.
             max_faces: The maximum number of faces to index.
@@ -1771,7 +1787,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.INDEX_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=image,
+                image=raw_bytes_as(image, "bytes"),
                 external_image_id=external_image_id,
                 detection_attributes=detection_attributes,
                 max_faces=max_faces,
@@ -2172,14 +2188,14 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         )
         return await self._call(_ops.PUT_PROJECT_POLICY, request)
 
-    async def recognize_celebrities(self, *, image: Image) -> RecognizeCelebritiesResponse:
+    async def recognize_celebrities(self, *, image: Image | bytes) -> RecognizeCelebritiesResponse:
         """Returns an array of celebrities recognized in the input image.
 
         For more information, see Recognizing celebrities in the Amazon Rekognition Developer Guide.
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
 
         Returns:
             The ``RecognizeCelebritiesResponse``.
@@ -2197,7 +2213,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 limit.
             ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
         """
-        request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(drop_none(image=image))
+        request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(drop_none(image=raw_bytes_as(image, "bytes")))
         return await self._call(_ops.RECOGNIZE_CELEBRITIES, request)
 
     async def search_faces(
@@ -2246,7 +2262,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         self,
         *,
         collection_id: str,
-        image: Image,
+        image: Image | bytes,
         max_faces: int | None = None,
         face_match_threshold: float | None = None,
         quality_filter: QualityFilter | None = None,
@@ -2259,7 +2275,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         Args:
             collection_id: ID of the collection to search.
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
             max_faces: Maximum number of faces to return.
             face_match_threshold: (Optional) Specifies the minimum confidence in the face match to
                 return.
@@ -2286,7 +2302,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.SEARCH_FACES_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=image,
+                image=raw_bytes_as(image, "bytes"),
                 max_faces=max_faces,
                 face_match_threshold=face_match_threshold,
                 quality_filter=quality_filter,
@@ -2345,7 +2361,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         self,
         *,
         collection_id: str,
-        image: Image,
+        image: Image | bytes,
         user_match_threshold: float | None = None,
         max_users: int | None = None,
         quality_filter: QualityFilter | None = None,
@@ -2357,7 +2373,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             collection_id: The ID of an existing collection containing the UserID.
-            image: See the API reference.
+            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``.
             user_match_threshold: Specifies the minimum confidence in the UserID match to return.
             max_users: Maximum number of UserIDs to return.
             quality_filter: A filter that specifies a quality bar for how much filtering is done to
@@ -2383,7 +2399,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.SEARCH_USERS_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=image,
+                image=raw_bytes_as(image, "bytes"),
                 user_match_threshold=user_match_threshold,
                 max_users=max_users,
                 quality_filter=quality_filter,
