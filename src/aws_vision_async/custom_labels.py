@@ -71,7 +71,9 @@ class RunningModel:
     Attributes:
         project_version_arn: The model version.
         project_arn: Its project.
-        started_here: Whether this session started it (and so stops it by default).
+        started_here: Whether this process's sessions on the version started it (this
+            one, or another open at the same time), and so stop it by default when
+            the last of them leaves.
     """
 
     __slots__ = ("_client", "project_arn", "project_version_arn", "started_here")
