@@ -29,7 +29,7 @@ from aws_vision_async import (
     RetryPolicy,
     ServiceError,
 )
-from aws_vision_async._core import scope
+from aws_vision_async._core import attempt
 
 from ..conftest import SECRET_KEY, SESSION_TOKEN, client_kwargs
 from ..fakeaws import FakeAws, Reply, drop, proxy_error, rek_error
@@ -125,7 +125,7 @@ def assert_nothing_reachable(err: BaseException) -> int:
 def test_the_walk_finds_a_secret_in_a_frame() -> None:
     # The walk itself: a secret in an SDK object's attribute, held by a local of an SDK frame, is found.
     def fail() -> None:
-        holder = scope.Attempt(SECRET_KEY, 1, 1)
+        holder = attempt.Attempt(SECRET_KEY, 1, 1)
         raise ValueError(f"boom {type(holder).__name__}")
 
     fail.__code__ = fail.__code__.replace(co_filename=f"{SDK_DIR}/fake.py")

@@ -27,8 +27,8 @@ from . import checks, loader, pipeline, redact, telemetry, transport, waiter
 from .budget import RetryBudget
 from .operation import OperationSpec, ServiceSpec
 from .pagination import AsyncPaginator
-from .scope import Attempt
-from .tokens import new_client_token
+from .attempt import Attempt
+from .client_token import new_client_token
 from .waiter import WaiterSpec
 
 __all__ = ["UNSET", "USER_AGENT", "BaseClient", "RateLimiters", "Unset", "drop_none"]

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, Final
 
-from .scope import CURRENT_ATTEMPT
+from .attempt import CURRENT_ATTEMPT
 
 __all__ = [
     "CLOCK_SKEW_CODES",

@@ -47,7 +47,7 @@ from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, NoCredentialsError
 
 from .clock import OFFSET
-from .scope import Attempt
+from .attempt import Attempt
 
 __all__ = ["DirectPath", "direct_path", "encode_body"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from .scope import CURRENT_ATTEMPT
+from .attempt import CURRENT_ATTEMPT
 
 RAW_BODY: Final = "__aws_vision_async_raw_body__"
 

@@ -28,7 +28,7 @@ from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
 from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
 from .operation import OperationSpec, ServiceSpec
-from .scope import Attempt
+from .attempt import Attempt
 
 if TYPE_CHECKING:
     from tenacity import RetryCallState

@@ -36,7 +36,7 @@ import threading
 from collections import Counter
 from typing import Final
 
-from .scope import CURRENT_ATTEMPT
+from .attempt import CURRENT_ATTEMPT
 
 __all__ = ["MIN_SECRET_LENGTH", "Protection", "protect", "scrub", "tracked_count"]
 

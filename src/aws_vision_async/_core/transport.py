@@ -2,7 +2,7 @@
 
 botocore does the signing, the endpoint, the HTTP and the error parsing. The
 SDK hooks into each client it uses, and the hooks act only while the SDK sends
-(:data:`~aws_vision_async._core.scope.CURRENT_ATTEMPT` is set):
+(:data:`~aws_vision_async._core.attempt.CURRENT_ATTEMPT` is set):
 
 * botocore's retries are vetoed, so the SDK's retry loop is the only one;
 * the attempt headers (``amz-sdk-invocation-id``, ``amz-sdk-request``) count
@@ -39,7 +39,7 @@ from .model import (
     validate_response_obj,
 )
 from .operation import OperationSpec, ServiceSpec
-from .scope import CURRENT_ATTEMPT, Attempt
+from .attempt import CURRENT_ATTEMPT, Attempt
 
 __all__ = ["NoReplayAIOHTTPSession", "install", "send"]
 

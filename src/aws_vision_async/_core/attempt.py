@@ -1,4 +1,4 @@
-"""What the SDK's own call in flight is: the hooks on a shared aiobotocore client read it here.
+"""The attempt the SDK is sending in this task: the hooks on a shared aiobotocore client read it here.
 
 A user may call the aiobotocore client directly (``aiobotocore_client``, or a
 client handed in with ``client=``). Everything the SDK hooks into that client

@@ -1,4 +1,4 @@
-"""Idempotency tokens."""
+"""Idempotency (client) tokens: one per logical call, the same on every retry."""
 
 from __future__ import annotations
 
