@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 import anyio
 import anyio.lowlevel
@@ -36,11 +37,23 @@ from .errors import (
 )
 
 if TYPE_CHECKING:
-    from .rekognition.client import RekognitionClient
-    from .rekognition.models import ProjectVersionDescription
+    # Annotations only, and never the generated client: it imports the Custom Labels mixin.
+    from ._core.pagination import AsyncPaginator
+    from .rekognition.models import (
+        CustomizationFeature,
+        DescribeProjectsResponse,
+        DescribeProjectVersionsResponse,
+        DetectCustomLabelsResponse,
+        Image,
+        ProjectDescription,
+        ProjectVersionDescription,
+        StartProjectVersionResponse,
+        StopProjectVersionResponse,
+    )
 
 __all__ = [
     "DEFAULT_STOP_MAX_WAIT",
+    "ModelClient",
     "START_SETTLE",
     "Group",
     "Session",
@@ -64,6 +77,60 @@ _STOP_DELAYS: Final = (0.5, 10.0)
 _RUNNING: Final = frozenset({"STARTING", "RUNNING"})
 #: How often a start refused as "in use" is tried again after looking at the version.
 _START_TRIES: Final = 5
+
+
+class ModelClient(Protocol):
+    """The calls of ``RekognitionClient`` that model sessions make: what the Custom Labels mixin needs of its client.
+
+    The generated client satisfies it; typing the mixin against it keeps the
+    mixin's module free of any import of the generated client.
+    """
+
+    @property
+    def aiobotocore_client(self) -> Any: ...
+
+    def describe_projects(
+        self, *, project_names: Sequence[str] | None = None, features: Sequence[CustomizationFeature] | None = None
+    ) -> AsyncPaginator[ProjectDescription, DescribeProjectsResponse]: ...
+
+    def describe_project_versions(
+        self, *, project_arn: str, version_names: Sequence[str] | None = None
+    ) -> AsyncPaginator[ProjectVersionDescription, DescribeProjectVersionsResponse]: ...
+
+    async def start_project_version(
+        self, *, project_version_arn: str, min_inference_units: int, max_inference_units: int | None = None
+    ) -> StartProjectVersionResponse: ...
+
+    async def stop_project_version(self, *, project_version_arn: str) -> StopProjectVersionResponse: ...
+
+    async def detect_custom_labels(
+        self,
+        *,
+        project_version_arn: str,
+        image: Image | bytes,
+        max_results: int | None = None,
+        min_confidence: float | None = None,
+    ) -> DetectCustomLabelsResponse: ...
+
+    async def wait_until_project_version_running(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse: ...
+
+    async def wait_until_project_version_stopped(
+        self,
+        *,
+        project_arn: str,
+        version_names: Sequence[str] | None = None,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> DescribeProjectVersionsResponse: ...
 
 
 @dataclass(eq=False)
@@ -147,7 +214,7 @@ class Session:
     """
 
     def __init__(
-        self, client: RekognitionClient, version_arn: str, version_name: str, timing: Timing, stop_on_exit: bool | None
+        self, client: ModelClient, version_arn: str, version_name: str, timing: Timing, stop_on_exit: bool | None
     ) -> None:
         self._client = client
         self._timing = timing
@@ -349,7 +416,7 @@ class Session:
         return status not in _RUNNING
 
 
-async def find_project_arn(client: RekognitionClient, project_name: str) -> str:
+async def find_project_arn(client: ModelClient, project_name: str) -> str:
     """The ARN of the project named ``project_name``.
 
     Raises:
@@ -373,9 +440,7 @@ async def find_project_arn(client: RekognitionClient, project_name: str) -> str:
     )
 
 
-async def find_version(
-    client: RekognitionClient, project_arn: str, version_arn: str
-) -> ProjectVersionDescription | None:
+async def find_version(client: ModelClient, project_arn: str, version_arn: str) -> ProjectVersionDescription | None:
     """The version's description, or ``None`` if neither it nor its project exists any more."""
     version_name = version_arn.split("/version/", 1)[1].split("/", 1)[0]
     try:

@@ -18,22 +18,25 @@ import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Final, cast
+from types import TracebackType
+from typing import TYPE_CHECKING, Final
+
+from typing_extensions import Self
 
 from . import _model_session
 from ._core import checks
-from ._model_session import DEFAULT_STOP_MAX_WAIT
+from ._model_session import DEFAULT_STOP_MAX_WAIT, ModelClient
 
 if TYPE_CHECKING:
-    # Only for annotations: the generated client imports this module.
-    from .rekognition.client import RekognitionClient
-    from .rekognition.models import DetectCustomLabelsResponse, Image, ProjectVersionDescription
+    # Only for annotations, and never the generated client: it imports this module.
+    from .rekognition.models import DetectCustomLabelsResponse, Image, ProjectDescription, ProjectVersionDescription
 
 __all__ = [
     "ACTIVE_STATUSES",
     "DEFAULT_STOP_MAX_WAIT",
     "CustomLabelsMixin",
     "RunningModel",
+    "RunningVersions",
     "parse_version_arn",
 ]
 
@@ -78,9 +81,7 @@ class RunningModel:
 
     __slots__ = ("_client", "project_arn", "project_version_arn", "started_here")
 
-    def __init__(
-        self, client: RekognitionClient, project_version_arn: str, project_arn: str, started_here: bool
-    ) -> None:
+    def __init__(self, client: ModelClient, project_version_arn: str, project_arn: str, started_here: bool) -> None:
         self._client = client
         self.project_version_arn = project_version_arn
         self.project_arn = project_arn
@@ -133,7 +134,7 @@ class CustomLabelsMixin:
 
     @asynccontextmanager
     async def running_model(
-        self,
+        self: ModelClient,
         project_version_arn: str,
         *,
         min_inference_units: int = 1,
@@ -196,7 +197,7 @@ class CustomLabelsMixin:
             ValueError: An argument is out of range, or the ARN is not a model
                 version's; nothing is sent.
         """
-        client = cast("RekognitionClient", self)
+        client = self
         project_name, version_name = _version_arn_argument(project_version_arn)
         units = checks.positive_int("min_inference_units", min_inference_units)
         if max_inference_units is not None:
@@ -224,26 +225,88 @@ class CustomLabelsMixin:
         finally:
             await session.leave(wait_stopped=wait_stopped, failure=failure)
 
-    async def running_model_versions(
-        self, *, project_names: Sequence[str] | None = None
-    ) -> AsyncIterator[ProjectVersionDescription]:
+    def running_model_versions(self: ModelClient, *, project_names: Sequence[str] | None = None) -> RunningVersions:
         """Every model version that is starting, running or stopping: what costs money now.
+
+        Use it as ``async for version in rek.running_model_versions(): ...``, or
+        ``async with rek.running_model_versions() as versions: async for ...`` to
+        stop the listing as soon as the block ends.
 
         Args:
             project_names: Only these projects; all Custom Labels projects if ``None``.
 
-        Yields:
-            Each such version's description, with its inference units
-            (``min_inference_units``, ``max_inference_units``).
+        Returns:
+            An async iterator (and async context manager) of each such version's
+            description, with its inference units (``min_inference_units``,
+            ``max_inference_units``). Nothing is sent until it is iterated.
+
+        Raises:
+            TypeError: ``project_names`` is a ``str`` or not a sequence of ``str``; nothing is sent.
+            ValueError: ``project_names`` is empty; nothing is sent.
         """
-        client = cast("RekognitionClient", self)
         names = None if project_names is None else checks.str_sequence("project_names", project_names, min_items=1)
-        async for project in client.describe_projects(project_names=names, features=["CUSTOM_LABELS"]):
-            if project.project_arn is None:
-                continue
-            async for version in client.describe_project_versions(project_arn=project.project_arn):
-                if version.status in ACTIVE_STATUSES:
-                    yield version
+        return RunningVersions(self, names)
+
+
+class RunningVersions:
+    """The model versions that cost money now; see ``RekognitionClient.running_model_versions``.
+
+    An async iterator and an async context manager, as a paginator's iterators
+    are (no async generator: nothing to finalize when a loop stops early).
+    """
+
+    __slots__ = ("_client", "_closed", "_names", "_projects", "_versions")
+
+    def __init__(self, client: ModelClient, project_names: list[str] | None) -> None:
+        self._client = client
+        self._names = project_names
+        self._projects: AsyncIterator[ProjectDescription] | None = None
+        self._versions: AsyncIterator[ProjectVersionDescription] | None = None
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<RunningVersions projects={self._names!r}>"
+
+    def __aiter__(self) -> Self:
+        return self
+
+    async def __anext__(self) -> ProjectVersionDescription:
+        if self._closed:
+            raise StopAsyncIteration
+        if self._projects is None:
+            self._projects = aiter(
+                self._client.describe_projects(project_names=self._names, features=["CUSTOM_LABELS"])
+            )
+        while True:
+            if self._versions is not None:
+                async for version in self._versions:
+                    if version.status in ACTIVE_STATUSES:
+                        return version
+                self._versions = None
+            try:
+                project = await anext(self._projects)
+            except StopAsyncIteration:
+                self._closed = True
+                raise
+            if project.project_arn is not None:
+                self._versions = aiter(self._client.describe_project_versions(project_arn=project.project_arn))
+
+    async def aclose(self) -> None:
+        """Stop: no more pages are requested."""
+        for iterator in (self._versions, self._projects):
+            close = getattr(iterator, "aclose", None)
+            if close is not None:
+                await close()
+        self._closed = True
+        self._versions = self._projects = None
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
 
 
 def _version_arn_argument(project_version_arn: object) -> tuple[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import anyio
 import pytest
@@ -170,6 +171,34 @@ async def test_running_model_versions_lists_what_costs_money(
     only = [v.project_version_arn async for v in emu_rek.running_model_versions(project_names=["second"])]
     assert only == [other]
     for arn in (running, other):
+        await emu_rek.stop_project_version(project_version_arn=arn)
+
+
+async def test_running_model_versions_stops_early_and_closes(
+    emu_rek: RekognitionClient, vision_emulator: Emulator
+) -> None:
+    arns = []
+    for name in ("a", "b"):
+        arn = await trained_version(emu_rek, await project_with_datasets(emu_rek, name=name))
+        await emu_rek.start_project_version(project_version_arn=arn, min_inference_units=1)
+        arns.append(arn)
+    listing = emu_rek.running_model_versions()
+    assert listing.__aiter__() is listing  # an iterator object, not an async generator
+    before = vision_emulator.requests["rekognition:DescribeProjectVersions"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "never closed" warning from either backend
+        async for _ in listing:
+            break
+        await listing.aclose()
+        assert [v async for v in listing] == []  # closed: nothing more, nothing sent
+        async with emu_rek.running_model_versions() as versions:
+            first = await anext(versions)
+            assert first.project_version_arn in arns
+        assert [v async for v in versions] == []
+        # Each early stop read one project's versions, no more.
+        assert vision_emulator.requests["rekognition:DescribeProjectVersions"] - before == 2
+        assert len([v async for v in emu_rek.running_model_versions()]) == 2
+    for arn in arns:
         await emu_rek.stop_project_version(project_version_arn=arn)
 
 
