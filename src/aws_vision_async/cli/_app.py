@@ -13,7 +13,7 @@ from .. import __version__
 from ._common import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, stderr
 from ._datasets import datasets
 from ._errors import explain
-from ._models import models, projects
+from ._model_commands import models, projects
 
 __all__ = ["app", "main"]
 
