@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .ratelimit import RateLimiter
     from .rekognition.client import RekognitionClient
 
-__version__ = "0.1.0"
+from ._version import __version__
 
 __all__ = [
     "AccessDeniedError",
