@@ -25,5 +25,7 @@ echo "== docs build (strict: a broken link or a page left out of the nav fails)"
 site="$(mktemp -d)"
 NO_MKDOCS_2_WARNING=1 uv run --locked --group docs mkdocs build --strict --quiet -d "$site"
 rm -rf "$site"
+echo "== the lowest versions pyproject.toml allows (a fast subset of the tests)"
+bash scripts/deps.sh lowest
 echo "== pytest"
 uv run --locked pytest "$@"
