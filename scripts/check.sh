@@ -19,6 +19,8 @@ echo "== mypy --strict"
 uv run --locked mypy
 echo "== pyright (strict)"
 uv run --locked pyright
+echo "== import graph: no cycle, no hand-written module over the size limit"
+uv run --locked python scripts/imports.py >/dev/null
 echo "== generated code is up to date"
 uv run --locked python -m tools.codegen --check
 echo "== docs build (strict: a broken link or a page left out of the nav fails)"

@@ -3,9 +3,40 @@
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
+from pathlib import Path
+from typing import Any
 
 import aws_vision_async
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_one_version_for_the_code_and_the_distribution() -> None:
     assert aws_vision_async.__version__ == importlib.metadata.version("aws-vision-async")
+
+
+def _imports_script() -> Any:
+    spec = importlib.util.spec_from_file_location("imports_script", ROOT / "scripts" / "imports.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_import_graph_script_finds_cycles_and_import_time_edges() -> None:
+    script = _imports_script()
+    known = {"pkg", "pkg.a", "pkg.b", "pkg.sub", "pkg.sub.c"}
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from . import b\n"
+        "from .sub import c\n"
+        "import pkg\n"  # its own parent: already importing
+        "if TYPE_CHECKING:\n    from .sub import other\n"
+        "def later():\n    from . import nothing\n"
+    )
+    assert script.imports_of("pkg.a", False, source, known) == {"pkg.b", "pkg.sub", "pkg.sub.c"}
+    assert script.imports_of("pkg.sub", True, "from .c import x\nfrom .. import a\n", known) == {"pkg.sub.c", "pkg.a"}
+    assert script.find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
+    assert script.find_cycle({"a": {"b"}, "b": set()}) is None
