@@ -90,7 +90,8 @@ class ServiceError(AwsVisionError):
         retry_after: Seconds the service asked the client to wait, when it said.
     """
 
-    #: Whether this kind of error may succeed when the call is made again.
+    #: Whether this kind of error may succeed when the call is made again. The one
+    #: source of truth: an operation retries the codes it documents whose class says so.
     retryable: ClassVar[bool] = False
 
     def __init__(

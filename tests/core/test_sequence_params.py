@@ -17,7 +17,8 @@ import pytest
 from botocore.validate import ParamValidator
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 from tools.codegen.config import REKOGNITION
-from tools.codegen.generate import ModelWriter, Service
+from tools.codegen.emit_models import ModelWriter
+from tools.codegen.service import Service
 
 from aws_vision_async import LookoutVisionClient, RekognitionClient
 from aws_vision_async._core import model as core_model

@@ -13,7 +13,7 @@ import botocore.loaders
 import botocore.session
 import pytest
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
-from tools.codegen.generate import field_name
+from tools.codegen.service import field_name
 
 from aws_vision_async import RekognitionClient
 from aws_vision_async.lookoutvision import _operations as lfv_ops
@@ -121,7 +121,10 @@ def _patterned_fields() -> list[tuple[str, str, str, str, int]]:
     out: list[tuple[str, str, str, str, int]] = []
     for service, shapes in SHAPES.items():
         for name, shape in shapes.items():
-            if shape["type"] != "structure" or not issubclass(getattr(MODELS[service], name), BaseModel):
+            # Error shapes have no model: their exception class is the only thing of that name.
+            if shape["type"] != "structure" or shape.get("exception"):
+                continue
+            if not issubclass(getattr(MODELS[service], name), BaseModel):
                 continue
             for member, spec in shape["members"].items():
                 target = shapes[spec["shape"]]

@@ -25,11 +25,11 @@ def _says_the_sdk_does_it(text: str) -> bool:
 def _field_docs(service: str) -> list[tuple[str, str]]:
     """Every ``(Class.field, docstring)`` and ``(Class, docstring)`` of a service's generated models.
 
-    The classes live in the private modules of ``<service>/_models/``, one per operation.
+    The classes live in the private modules of ``<service>/_shapes/``, one per operation.
     """
     nodes = [
         node
-        for path in sorted((PACKAGE_DIR / service / "_models").glob("*.py"))
+        for path in sorted((PACKAGE_DIR / service / "_shapes").glob("*.py"))
         for node in ast.parse(path.read_text()).body
     ]
     docs: list[tuple[str, str]] = []

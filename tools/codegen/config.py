@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Category base classes in ``aws_vision_async.errors``; the first two are retryable.
-RETRYABLE_CATEGORIES = frozenset({"ThrottlingError", "TransientError"})
-
 
 @dataclass(frozen=True)
 class ServiceConfig:
@@ -17,9 +14,10 @@ class ServiceConfig:
         service_name: botocore's name of the service.
         client_class: The generated client's class name.
         base_error: The service's base exception class name.
-        error_categories: Each documented error code and its category base,
-            classified from the service's error documentation, not from
-            botocore's generic throttling list.
+        error_categories: Each documented error code and its category base
+            (a class of ``aws_vision_async.errors``, whose ``retryable`` says
+            whether the code is retried), classified from the service's error
+            documentation, not from botocore's generic throttling list.
         data_path: Where the package ships the service model, relative to the
             service package, when botocore no longer has it.
         docs_file: Documentation strings kept apart from a shipped model.

@@ -17,17 +17,19 @@ RespT = TypeVar("RespT", bound=BaseModel)
 
 @dataclass(frozen=True, slots=True)
 class PaginatorSpec:
-    """Where a paginated operation keeps its tokens and items.
+    """Where a paginated operation keeps its tokens.
+
+    The page size is no part of it: it is the method's own parameter (botocore's
+    ``limit_key``, documented as the page size), sent with every page request as
+    the rest of the request is.
 
     Attributes:
         input_token: Request field (Python name) that carries the token.
         output_token: Response field (Python name) with the next token.
-        limit_key: Request field (Python name) that bounds a page, if any.
     """
 
     input_token: str
     output_token: str
-    limit_key: str | None
 
 
 def _load_model(path: str) -> Any:
@@ -50,7 +52,11 @@ class OperationSpec(Generic[ReqT, RespT]):
         request_model: Where the request model is (``"package.module:Class"``).
         response_model: Where the response model is.
         errors: The error codes the operation documents.
-        retryable: The documented codes that are worth a retry.
+        error_classes: Every error code of the service, mapped to its class.
+        retryable: The documented codes that are worth a retry: those whose class
+            is retryable (``ServiceError.retryable``, set by its category base).
+            Derived from the classes, never written apart: they are the one
+            source of truth.
         token_field: Python name of the idempotency token field, if any.
         safe_to_retry: Whether a retry cannot do the work twice: a read, an
             operation the service documents as idempotent, or one with a token.
@@ -62,12 +68,20 @@ class OperationSpec(Generic[ReqT, RespT]):
     request_model: str
     response_model: str
     errors: frozenset[str]
-    retryable: frozenset[str]
+    error_classes: Mapping[str, type[ServiceError]] = field(repr=False, compare=False)
     token_field: str | None = None
     safe_to_retry: bool = False
     paginator: PaginatorSpec | None = None
+    retryable: frozenset[str] = field(init=False, compare=False)
     _request: type[ReqT] | None = field(default=None, init=False, repr=False, compare=False)
     _response: type[RespT] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        unknown = self.errors - self.error_classes.keys()
+        if unknown:
+            raise ValueError(f"{self.name} documents errors without a class: {sorted(unknown)}")
+        retryable = frozenset(code for code in self.errors if self.error_classes[code].retryable)
+        object.__setattr__(self, "retryable", retryable)
 
     @property
     def request(self) -> type[ReqT]:

@@ -52,8 +52,8 @@ SERVICE = ServiceSpec(
 CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse] = OperationSpec(
     name="CreateDataset",
     method="create_dataset",
-    request_model="aws_vision_async.lookoutvision._models._create_dataset:CreateDatasetRequest",
-    response_model="aws_vision_async.lookoutvision._models._create_dataset:CreateDatasetResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._create_dataset:CreateDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._create_dataset:CreateDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -65,7 +65,7 @@ CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -73,8 +73,8 @@ CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse]
 CREATE_MODEL: OperationSpec[_m.CreateModelRequest, _m.CreateModelResponse] = OperationSpec(
     name="CreateModel",
     method="create_model",
-    request_model="aws_vision_async.lookoutvision._models._create_model:CreateModelRequest",
-    response_model="aws_vision_async.lookoutvision._models._create_model:CreateModelResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._create_model:CreateModelRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._create_model:CreateModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -86,7 +86,7 @@ CREATE_MODEL: OperationSpec[_m.CreateModelRequest, _m.CreateModelResponse] = Ope
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -94,8 +94,8 @@ CREATE_MODEL: OperationSpec[_m.CreateModelRequest, _m.CreateModelResponse] = Ope
 CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse] = OperationSpec(
     name="CreateProject",
     method="create_project",
-    request_model="aws_vision_async.lookoutvision._models._create_project:CreateProjectRequest",
-    response_model="aws_vision_async.lookoutvision._models._create_project:CreateProjectResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._create_project:CreateProjectRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._create_project:CreateProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -107,7 +107,7 @@ CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -115,8 +115,8 @@ CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse]
 DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse] = OperationSpec(
     name="DeleteDataset",
     method="delete_dataset",
-    request_model="aws_vision_async.lookoutvision._models._delete_dataset:DeleteDatasetRequest",
-    response_model="aws_vision_async.lookoutvision._models._delete_dataset:DeleteDatasetResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._delete_dataset:DeleteDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._delete_dataset:DeleteDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -127,7 +127,7 @@ DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -135,8 +135,8 @@ DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse]
 DELETE_MODEL: OperationSpec[_m.DeleteModelRequest, _m.DeleteModelResponse] = OperationSpec(
     name="DeleteModel",
     method="delete_model",
-    request_model="aws_vision_async.lookoutvision._models._delete_model:DeleteModelRequest",
-    response_model="aws_vision_async.lookoutvision._models._delete_model:DeleteModelResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._delete_model:DeleteModelRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._delete_model:DeleteModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -147,7 +147,7 @@ DELETE_MODEL: OperationSpec[_m.DeleteModelRequest, _m.DeleteModelResponse] = Ope
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -155,8 +155,8 @@ DELETE_MODEL: OperationSpec[_m.DeleteModelRequest, _m.DeleteModelResponse] = Ope
 DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse] = OperationSpec(
     name="DeleteProject",
     method="delete_project",
-    request_model="aws_vision_async.lookoutvision._models._delete_project:DeleteProjectRequest",
-    response_model="aws_vision_async.lookoutvision._models._delete_project:DeleteProjectResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._delete_project:DeleteProjectRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._delete_project:DeleteProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -167,7 +167,7 @@ DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -175,8 +175,8 @@ DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse]
 DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetResponse] = OperationSpec(
     name="DescribeDataset",
     method="describe_dataset",
-    request_model="aws_vision_async.lookoutvision._models._describe_dataset:DescribeDatasetRequest",
-    response_model="aws_vision_async.lookoutvision._models._describe_dataset:DescribeDatasetResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._describe_dataset:DescribeDatasetRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._describe_dataset:DescribeDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -187,15 +187,15 @@ DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetRes
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DESCRIBE_MODEL: OperationSpec[_m.DescribeModelRequest, _m.DescribeModelResponse] = OperationSpec(
     name="DescribeModel",
     method="describe_model",
-    request_model="aws_vision_async.lookoutvision._models._describe_model:DescribeModelRequest",
-    response_model="aws_vision_async.lookoutvision._models._describe_model:DescribeModelResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._describe_model:DescribeModelRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._describe_model:DescribeModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -206,7 +206,7 @@ DESCRIBE_MODEL: OperationSpec[_m.DescribeModelRequest, _m.DescribeModelResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -215,8 +215,8 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
 ] = OperationSpec(
     name="DescribeModelPackagingJob",
     method="describe_model_packaging_job",
-    request_model="aws_vision_async.lookoutvision._models._describe_model_packaging_job:DescribeModelPackagingJobRequest",
-    response_model="aws_vision_async.lookoutvision._models._describe_model_packaging_job:DescribeModelPackagingJobResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._describe_model_packaging_job:DescribeModelPackagingJobRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._describe_model_packaging_job:DescribeModelPackagingJobResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -226,15 +226,15 @@ DESCRIBE_MODEL_PACKAGING_JOB: OperationSpec[
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DESCRIBE_PROJECT: OperationSpec[_m.DescribeProjectRequest, _m.DescribeProjectResponse] = OperationSpec(
     name="DescribeProject",
     method="describe_project",
-    request_model="aws_vision_async.lookoutvision._models._describe_project:DescribeProjectRequest",
-    response_model="aws_vision_async.lookoutvision._models._describe_project:DescribeProjectResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._describe_project:DescribeProjectRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._describe_project:DescribeProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -245,15 +245,15 @@ DESCRIBE_PROJECT: OperationSpec[_m.DescribeProjectRequest, _m.DescribeProjectRes
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DETECT_ANOMALIES: OperationSpec[_m.DetectAnomaliesRequest, _m.DetectAnomaliesResponse] = OperationSpec(
     name="DetectAnomalies",
     method="detect_anomalies",
-    request_model="aws_vision_async.lookoutvision._models._detect_anomalies:DetectAnomaliesRequest",
-    response_model="aws_vision_async.lookoutvision._models._detect_anomalies:DetectAnomaliesResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._detect_anomalies:DetectAnomaliesRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._detect_anomalies:DetectAnomaliesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -264,15 +264,15 @@ DETECT_ANOMALIES: OperationSpec[_m.DetectAnomaliesRequest, _m.DetectAnomaliesRes
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDatasetEntriesResponse] = OperationSpec(
     name="ListDatasetEntries",
     method="list_dataset_entries",
-    request_model="aws_vision_async.lookoutvision._models._list_dataset_entries:ListDatasetEntriesRequest",
-    response_model="aws_vision_async.lookoutvision._models._list_dataset_entries:ListDatasetEntriesResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._list_dataset_entries:ListDatasetEntriesRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._list_dataset_entries:ListDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -283,12 +283,11 @@ LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDataset
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
@@ -296,8 +295,8 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[_m.ListModelPackagingJobsRequest, _m.Li
     OperationSpec(
         name="ListModelPackagingJobs",
         method="list_model_packaging_jobs",
-        request_model="aws_vision_async.lookoutvision._models._list_model_packaging_jobs:ListModelPackagingJobsRequest",
-        response_model="aws_vision_async.lookoutvision._models._list_model_packaging_jobs:ListModelPackagingJobsResponse",
+        request_model="aws_vision_async.lookoutvision._shapes._list_model_packaging_jobs:ListModelPackagingJobsRequest",
+        response_model="aws_vision_async.lookoutvision._shapes._list_model_packaging_jobs:ListModelPackagingJobsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -307,12 +306,11 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[_m.ListModelPackagingJobsRequest, _m.Li
                 "ValidationException",
             }
         ),
-        retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
         paginator=PaginatorSpec(
             input_token="next_token",
             output_token="next_token",
-            limit_key="max_results",
         ),
     )
 )
@@ -320,8 +318,8 @@ LIST_MODEL_PACKAGING_JOBS: OperationSpec[_m.ListModelPackagingJobsRequest, _m.Li
 LIST_MODELS: OperationSpec[_m.ListModelsRequest, _m.ListModelsResponse] = OperationSpec(
     name="ListModels",
     method="list_models",
-    request_model="aws_vision_async.lookoutvision._models._list_models:ListModelsRequest",
-    response_model="aws_vision_async.lookoutvision._models._list_models:ListModelsResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._list_models:ListModelsRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._list_models:ListModelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -332,20 +330,19 @@ LIST_MODELS: OperationSpec[_m.ListModelsRequest, _m.ListModelsResponse] = Operat
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_PROJECTS: OperationSpec[_m.ListProjectsRequest, _m.ListProjectsResponse] = OperationSpec(
     name="ListProjects",
     method="list_projects",
-    request_model="aws_vision_async.lookoutvision._models._list_projects:ListProjectsRequest",
-    response_model="aws_vision_async.lookoutvision._models._list_projects:ListProjectsResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._list_projects:ListProjectsRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._list_projects:ListProjectsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -356,20 +353,19 @@ LIST_PROJECTS: OperationSpec[_m.ListProjectsRequest, _m.ListProjectsResponse] = 
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTagsForResourceResponse] = OperationSpec(
     name="ListTagsForResource",
     method="list_tags_for_resource",
-    request_model="aws_vision_async.lookoutvision._models._list_tags_for_resource:ListTagsForResourceRequest",
-    response_model="aws_vision_async.lookoutvision._models._list_tags_for_resource:ListTagsForResourceResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._list_tags_for_resource:ListTagsForResourceRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._list_tags_for_resource:ListTagsForResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -380,15 +376,15 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTags
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 START_MODEL: OperationSpec[_m.StartModelRequest, _m.StartModelResponse] = OperationSpec(
     name="StartModel",
     method="start_model",
-    request_model="aws_vision_async.lookoutvision._models._start_model:StartModelRequest",
-    response_model="aws_vision_async.lookoutvision._models._start_model:StartModelResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._start_model:StartModelRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._start_model:StartModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -400,7 +396,7 @@ START_MODEL: OperationSpec[_m.StartModelRequest, _m.StartModelResponse] = Operat
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -409,8 +405,8 @@ START_MODEL_PACKAGING_JOB: OperationSpec[_m.StartModelPackagingJobRequest, _m.St
     OperationSpec(
         name="StartModelPackagingJob",
         method="start_model_packaging_job",
-        request_model="aws_vision_async.lookoutvision._models._start_model_packaging_job:StartModelPackagingJobRequest",
-        response_model="aws_vision_async.lookoutvision._models._start_model_packaging_job:StartModelPackagingJobResponse",
+        request_model="aws_vision_async.lookoutvision._shapes._start_model_packaging_job:StartModelPackagingJobRequest",
+        response_model="aws_vision_async.lookoutvision._shapes._start_model_packaging_job:StartModelPackagingJobResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -422,7 +418,7 @@ START_MODEL_PACKAGING_JOB: OperationSpec[_m.StartModelPackagingJobRequest, _m.St
                 "ValidationException",
             }
         ),
-        retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         token_field="client_token",
         safe_to_retry=True,
     )
@@ -431,8 +427,8 @@ START_MODEL_PACKAGING_JOB: OperationSpec[_m.StartModelPackagingJobRequest, _m.St
 STOP_MODEL: OperationSpec[_m.StopModelRequest, _m.StopModelResponse] = OperationSpec(
     name="StopModel",
     method="stop_model",
-    request_model="aws_vision_async.lookoutvision._models._stop_model:StopModelRequest",
-    response_model="aws_vision_async.lookoutvision._models._stop_model:StopModelResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._stop_model:StopModelRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._stop_model:StopModelResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -443,7 +439,7 @@ STOP_MODEL: OperationSpec[_m.StopModelRequest, _m.StopModelResponse] = Operation
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )
@@ -451,8 +447,8 @@ STOP_MODEL: OperationSpec[_m.StopModelRequest, _m.StopModelResponse] = Operation
 TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = OperationSpec(
     name="TagResource",
     method="tag_resource",
-    request_model="aws_vision_async.lookoutvision._models._tag_resource:TagResourceRequest",
-    response_model="aws_vision_async.lookoutvision._models._tag_resource:TagResourceResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._tag_resource:TagResourceRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._tag_resource:TagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -464,15 +460,15 @@ TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = Ope
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse] = OperationSpec(
     name="UntagResource",
     method="untag_resource",
-    request_model="aws_vision_async.lookoutvision._models._untag_resource:UntagResourceRequest",
-    response_model="aws_vision_async.lookoutvision._models._untag_resource:UntagResourceResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._untag_resource:UntagResourceRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._untag_resource:UntagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -483,15 +479,15 @@ UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse]
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateDatasetEntriesResponse] = OperationSpec(
     name="UpdateDatasetEntries",
     method="update_dataset_entries",
-    request_model="aws_vision_async.lookoutvision._models._update_dataset_entries:UpdateDatasetEntriesRequest",
-    response_model="aws_vision_async.lookoutvision._models._update_dataset_entries:UpdateDatasetEntriesResponse",
+    request_model="aws_vision_async.lookoutvision._shapes._update_dataset_entries:UpdateDatasetEntriesRequest",
+    response_model="aws_vision_async.lookoutvision._shapes._update_dataset_entries:UpdateDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -502,7 +498,7 @@ UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateD
             "ValidationException",
         }
     ),
-    retryable=frozenset({"InternalServerException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_token",
     safe_to_retry=True,
 )

@@ -96,14 +96,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.CREATE_DATASET.request.model_validate(
             drop_none(
@@ -145,14 +151,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.CREATE_MODEL.request.model_validate(
             drop_none(
@@ -182,14 +194,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.CREATE_PROJECT.request.model_validate(
             drop_none(project_name=project_name, client_token=client_token)
@@ -213,13 +231,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DELETE_DATASET.request.model_validate(
             drop_none(project_name=project_name, dataset_type=dataset_type, client_token=client_token)
@@ -245,13 +268,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DELETE_MODEL.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, client_token=client_token)
@@ -272,13 +300,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DELETE_PROJECT.request.model_validate(
             drop_none(project_name=project_name, client_token=client_token)
@@ -298,13 +331,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DESCRIBE_DATASET.request.model_validate(
             drop_none(project_name=project_name, dataset_type=dataset_type)
@@ -324,13 +362,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DESCRIBE_MODEL.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version)
@@ -352,12 +395,16 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DESCRIBE_MODEL_PACKAGING_JOB.request.model_validate(
             drop_none(project_name=project_name, job_name=job_name)
@@ -375,13 +422,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DESCRIBE_PROJECT.request.model_validate(drop_none(project_name=project_name))
         return await self._call(_ops.DESCRIBE_PROJECT, request)
@@ -403,13 +455,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.DETECT_ANOMALIES.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, body=body, content_type=content_type)
@@ -443,7 +500,8 @@ class LookoutVisionClient(BaseClient):
             after_creation_date: Only includes entries after the specified date in the response.
             next_token: If the previous response was incomplete (because there is more data to
                 retrieve), Amazon Lookout for Vision returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             source_ref_contains: Perform a "contains" search on the values of the source-ref key
                 within the dataset.
 
@@ -453,13 +511,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.LIST_DATASET_ENTRIES.request.model_validate(
             drop_none(
@@ -486,7 +549,8 @@ class LookoutVisionClient(BaseClient):
                 jobs.
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Amazon Lookout for Vision returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListModelPackagingJobsResponse``, or ``async for`` over
@@ -494,12 +558,16 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.LIST_MODEL_PACKAGING_JOBS.request.model_validate(
             drop_none(project_name=project_name, next_token=next_token, max_results=max_results)
@@ -516,7 +584,8 @@ class LookoutVisionClient(BaseClient):
                 list.
             next_token: If the previous response was incomplete (because there is more data to
                 retrieve), Amazon Lookout for Vision returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListModelsResponse``, or ``async for`` over
@@ -524,13 +593,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.LIST_MODELS.request.model_validate(
             drop_none(project_name=project_name, next_token=next_token, max_results=max_results)
@@ -545,7 +619,8 @@ class LookoutVisionClient(BaseClient):
         Args:
             next_token: If the previous response was incomplete (because there is more data to
                 retrieve), Amazon Lookout for Vision returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListProjectsResponse``, or ``async for`` over
@@ -553,13 +628,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.LIST_PROJECTS.request.model_validate(drop_none(next_token=next_token, max_results=max_results))
         return self._paginate(_ops.LIST_PROJECTS, request, _list_projects_items)
@@ -576,13 +656,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.LIST_TAGS_FOR_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn))
         return await self._call(_ops.LIST_TAGS_FOR_RESOURCE, request)
@@ -615,14 +700,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.START_MODEL.request.model_validate(
             drop_none(
@@ -666,14 +757,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.START_MODEL_PACKAGING_JOB.request.model_validate(
             drop_none(
@@ -706,13 +803,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.STOP_MODEL.request.model_validate(
             drop_none(project_name=project_name, model_version=model_version, client_token=client_token)
@@ -733,14 +835,20 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ServiceQuotaExceededException: A service quota was exceeded the allowed limit.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ServiceQuotaExceededException: A service quota was
+                exceeded the allowed limit.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.TAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
@@ -760,13 +868,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.UNTAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
         return await self._call(_ops.UNTAG_RESOURCE, request)
@@ -793,13 +906,18 @@ class LookoutVisionClient(BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: The update or deletion of a resource caused an inconsistent state.
-            InternalServerException: Amazon Lookout for Vision experienced a service issue.
-            ResourceNotFoundException: The resource could not be found.
-            ThrottlingException: Amazon Lookout for Vision is temporarily unable to process the
-                request.
-            ValidationException: An input validation error occured.
+            aws_vision_async.lookoutvision.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.lookoutvision.errors.ConflictException: The update or deletion of a
+                resource caused an inconsistent state.
+            aws_vision_async.lookoutvision.errors.InternalServerException: Amazon Lookout for Vision
+                experienced a service issue.
+            aws_vision_async.lookoutvision.errors.ResourceNotFoundException: The resource could not
+                be found.
+            aws_vision_async.lookoutvision.errors.ThrottlingException: Amazon Lookout for Vision is
+                temporarily unable to process the request.
+            aws_vision_async.lookoutvision.errors.ValidationException: An input validation error
+                occured.
         """
         request = _ops.UPDATE_DATASET_ENTRIES.request.model_validate(
             drop_none(project_name=project_name, dataset_type=dataset_type, changes=changes, client_token=client_token)

@@ -8,7 +8,7 @@ it arrives as a plain ``str``. Structures sent to the service are strict; those
 received are lenient and keep unknown fields in ``model_extra``.
 
 Each class is created on first use of its name: the classes live in private modules
-(``._models``), one per operation, and this module imports the one a name needs.
+(``._shapes``), one per operation, and this module imports the one a name needs.
 """
 
 from __future__ import annotations
@@ -17,22 +17,15 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from ._models._create_dataset import (
-        AccessDeniedException,
-        ConflictException,
+    from ._shapes._create_dataset import (
         CreateDatasetRequest,
         CreateDatasetResponse,
         DatasetGroundTruthManifest,
         DatasetMetadata,
         DatasetSource,
         InputS3Object,
-        InternalServerException,
-        ResourceNotFoundException,
-        ServiceQuotaExceededException,
-        ThrottlingException,
-        ValidationException,
     )
-    from ._models._create_model import (
+    from ._shapes._create_model import (
         CreateModelRequest,
         CreateModelResponse,
         ModelMetadata,
@@ -41,36 +34,36 @@ if TYPE_CHECKING:
         S3Location,
         Tag,
     )
-    from ._models._create_project import (
+    from ._shapes._create_project import (
         CreateProjectRequest,
         CreateProjectResponse,
         ProjectMetadata,
     )
-    from ._models._delete_dataset import (
+    from ._shapes._delete_dataset import (
         DeleteDatasetRequest,
         DeleteDatasetResponse,
     )
-    from ._models._delete_model import (
+    from ._shapes._delete_model import (
         DeleteModelRequest,
         DeleteModelResponse,
     )
-    from ._models._delete_project import (
+    from ._shapes._delete_project import (
         DeleteProjectRequest,
         DeleteProjectResponse,
     )
-    from ._models._describe_dataset import (
+    from ._shapes._describe_dataset import (
         DatasetDescription,
         DatasetImageStats,
         DescribeDatasetRequest,
         DescribeDatasetResponse,
     )
-    from ._models._describe_model import (
+    from ._shapes._describe_model import (
         DescribeModelRequest,
         DescribeModelResponse,
         ModelDescription,
         OutputS3Object,
     )
-    from ._models._describe_model_packaging_job import (
+    from ._shapes._describe_model_packaging_job import (
         DescribeModelPackagingJobRequest,
         DescribeModelPackagingJobResponse,
         GreengrassConfiguration,
@@ -80,12 +73,12 @@ if TYPE_CHECKING:
         ModelPackagingOutputDetails,
         TargetPlatform,
     )
-    from ._models._describe_project import (
+    from ._shapes._describe_project import (
         DescribeProjectRequest,
         DescribeProjectResponse,
         ProjectDescription,
     )
-    from ._models._detect_anomalies import (
+    from ._shapes._detect_anomalies import (
         Anomaly,
         DetectAnomaliesRequest,
         DetectAnomaliesResponse,
@@ -93,7 +86,7 @@ if TYPE_CHECKING:
         ImageSource,
         PixelAnomaly,
     )
-    from ._models._enums import (
+    from ._shapes._enums import (
         DatasetStatus,
         ModelHostingStatus,
         ModelPackagingJobStatus,
@@ -104,56 +97,54 @@ if TYPE_CHECKING:
         TargetPlatformArch,
         TargetPlatformOs,
     )
-    from ._models._list_dataset_entries import (
+    from ._shapes._list_dataset_entries import (
         ListDatasetEntriesRequest,
         ListDatasetEntriesResponse,
     )
-    from ._models._list_model_packaging_jobs import (
+    from ._shapes._list_model_packaging_jobs import (
         ListModelPackagingJobsRequest,
         ListModelPackagingJobsResponse,
         ModelPackagingJobMetadata,
     )
-    from ._models._list_models import (
+    from ._shapes._list_models import (
         ListModelsRequest,
         ListModelsResponse,
     )
-    from ._models._list_projects import (
+    from ._shapes._list_projects import (
         ListProjectsRequest,
         ListProjectsResponse,
     )
-    from ._models._list_tags_for_resource import (
+    from ._shapes._list_tags_for_resource import (
         ListTagsForResourceRequest,
         ListTagsForResourceResponse,
     )
-    from ._models._start_model import (
+    from ._shapes._start_model import (
         StartModelRequest,
         StartModelResponse,
     )
-    from ._models._start_model_packaging_job import (
+    from ._shapes._start_model_packaging_job import (
         StartModelPackagingJobRequest,
         StartModelPackagingJobResponse,
     )
-    from ._models._stop_model import (
+    from ._shapes._stop_model import (
         StopModelRequest,
         StopModelResponse,
     )
-    from ._models._tag_resource import (
+    from ._shapes._tag_resource import (
         TagResourceRequest,
         TagResourceResponse,
     )
-    from ._models._untag_resource import (
+    from ._shapes._untag_resource import (
         UntagResourceRequest,
         UntagResourceResponse,
     )
-    from ._models._update_dataset_entries import (
+    from ._shapes._update_dataset_entries import (
         UpdateDatasetEntriesRequest,
         UpdateDatasetEntriesResponse,
     )
 
 __all__ = [
-    "AccessDeniedException",
     "Anomaly",
-    "ConflictException",
     "CreateDatasetRequest",
     "CreateDatasetResponse",
     "CreateModelRequest",
@@ -187,7 +178,6 @@ __all__ = [
     "GreengrassOutputDetails",
     "ImageSource",
     "InputS3Object",
-    "InternalServerException",
     "ListDatasetEntriesRequest",
     "ListDatasetEntriesResponse",
     "ListModelPackagingJobsRequest",
@@ -213,10 +203,8 @@ __all__ = [
     "PixelAnomaly",
     "ProjectDescription",
     "ProjectMetadata",
-    "ResourceNotFoundException",
     "ResourceType",
     "S3Location",
-    "ServiceQuotaExceededException",
     "StartModelPackagingJobRequest",
     "StartModelPackagingJobResponse",
     "StartModelRequest",
@@ -231,18 +219,14 @@ __all__ = [
     "TargetPlatformAccelerator",
     "TargetPlatformArch",
     "TargetPlatformOs",
-    "ThrottlingException",
     "UntagResourceRequest",
     "UntagResourceResponse",
     "UpdateDatasetEntriesRequest",
     "UpdateDatasetEntriesResponse",
-    "ValidationException",
 ]
 
 _MODULES: Final[dict[str, str]] = {
-    "AccessDeniedException": "_create_dataset",
     "Anomaly": "_detect_anomalies",
-    "ConflictException": "_create_dataset",
     "CreateDatasetRequest": "_create_dataset",
     "CreateDatasetResponse": "_create_dataset",
     "CreateModelRequest": "_create_model",
@@ -276,7 +260,6 @@ _MODULES: Final[dict[str, str]] = {
     "GreengrassOutputDetails": "_describe_model_packaging_job",
     "ImageSource": "_detect_anomalies",
     "InputS3Object": "_create_dataset",
-    "InternalServerException": "_create_dataset",
     "ListDatasetEntriesRequest": "_list_dataset_entries",
     "ListDatasetEntriesResponse": "_list_dataset_entries",
     "ListModelPackagingJobsRequest": "_list_model_packaging_jobs",
@@ -302,10 +285,8 @@ _MODULES: Final[dict[str, str]] = {
     "PixelAnomaly": "_detect_anomalies",
     "ProjectDescription": "_describe_project",
     "ProjectMetadata": "_create_project",
-    "ResourceNotFoundException": "_create_dataset",
     "ResourceType": "_enums",
     "S3Location": "_create_model",
-    "ServiceQuotaExceededException": "_create_dataset",
     "StartModelPackagingJobRequest": "_start_model_packaging_job",
     "StartModelPackagingJobResponse": "_start_model_packaging_job",
     "StartModelRequest": "_start_model",
@@ -320,21 +301,19 @@ _MODULES: Final[dict[str, str]] = {
     "TargetPlatformAccelerator": "_enums",
     "TargetPlatformArch": "_enums",
     "TargetPlatformOs": "_enums",
-    "ThrottlingException": "_create_dataset",
     "UntagResourceRequest": "_untag_resource",
     "UntagResourceResponse": "_untag_resource",
     "UpdateDatasetEntriesRequest": "_update_dataset_entries",
     "UpdateDatasetEntriesResponse": "_update_dataset_entries",
-    "ValidationException": "_create_dataset",
 }
-"""The private module (in ``._models``) of each public name."""
+"""The private module (in ``._shapes``) of each public name."""
 
 
 def __getattr__(name: str) -> object:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value: object = getattr(import_module(f"{__package__}._models.{module}"), name)
+    value: object = getattr(import_module(f"{__package__}._shapes.{module}"), name)
     globals()[name] = value
     return value
 

@@ -102,8 +102,8 @@ SERVICE = ServiceSpec(
 ASSOCIATE_FACES: OperationSpec[_m.AssociateFacesRequest, _m.AssociateFacesResponse] = OperationSpec(
     name="AssociateFaces",
     method="associate_faces",
-    request_model="aws_vision_async.rekognition._models._associate_faces:AssociateFacesRequest",
-    response_model="aws_vision_async.rekognition._models._associate_faces:AssociateFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._associate_faces:AssociateFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._associate_faces:AssociateFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -117,7 +117,7 @@ ASSOCIATE_FACES: OperationSpec[_m.AssociateFacesRequest, _m.AssociateFacesRespon
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_request_token",
     safe_to_retry=True,
 )
@@ -125,8 +125,8 @@ ASSOCIATE_FACES: OperationSpec[_m.AssociateFacesRequest, _m.AssociateFacesRespon
 COMPARE_FACES: OperationSpec[_m.CompareFacesRequest, _m.CompareFacesResponse] = OperationSpec(
     name="CompareFaces",
     method="compare_faces",
-    request_model="aws_vision_async.rekognition._models._compare_faces:CompareFacesRequest",
-    response_model="aws_vision_async.rekognition._models._compare_faces:CompareFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._compare_faces:CompareFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._compare_faces:CompareFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -139,15 +139,15 @@ COMPARE_FACES: OperationSpec[_m.CompareFacesRequest, _m.CompareFacesResponse] = 
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 COPY_PROJECT_VERSION: OperationSpec[_m.CopyProjectVersionRequest, _m.CopyProjectVersionResponse] = OperationSpec(
     name="CopyProjectVersion",
     method="copy_project_version",
-    request_model="aws_vision_async.rekognition._models._copy_project_version:CopyProjectVersionRequest",
-    response_model="aws_vision_async.rekognition._models._copy_project_version:CopyProjectVersionResponse",
+    request_model="aws_vision_async.rekognition._shapes._copy_project_version:CopyProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._shapes._copy_project_version:CopyProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -161,15 +161,15 @@ COPY_PROJECT_VERSION: OperationSpec[_m.CopyProjectVersionRequest, _m.CopyProject
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 CREATE_COLLECTION: OperationSpec[_m.CreateCollectionRequest, _m.CreateCollectionResponse] = OperationSpec(
     name="CreateCollection",
     method="create_collection",
-    request_model="aws_vision_async.rekognition._models._create_collection:CreateCollectionRequest",
-    response_model="aws_vision_async.rekognition._models._create_collection:CreateCollectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_collection:CreateCollectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_collection:CreateCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -181,15 +181,15 @@ CREATE_COLLECTION: OperationSpec[_m.CreateCollectionRequest, _m.CreateCollection
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse] = OperationSpec(
     name="CreateDataset",
     method="create_dataset",
-    request_model="aws_vision_async.rekognition._models._create_dataset:CreateDatasetRequest",
-    response_model="aws_vision_async.rekognition._models._create_dataset:CreateDatasetResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_dataset:CreateDatasetRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_dataset:CreateDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -203,7 +203,7 @@ CREATE_DATASET: OperationSpec[_m.CreateDatasetRequest, _m.CreateDatasetResponse]
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
@@ -212,8 +212,8 @@ CREATE_FACE_LIVENESS_SESSION: OperationSpec[
 ] = OperationSpec(
     name="CreateFaceLivenessSession",
     method="create_face_liveness_session",
-    request_model="aws_vision_async.rekognition._models._create_face_liveness_session:CreateFaceLivenessSessionRequest",
-    response_model="aws_vision_async.rekognition._models._create_face_liveness_session:CreateFaceLivenessSessionResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_face_liveness_session:CreateFaceLivenessSessionRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_face_liveness_session:CreateFaceLivenessSessionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -223,15 +223,15 @@ CREATE_FACE_LIVENESS_SESSION: OperationSpec[
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse] = OperationSpec(
     name="CreateProject",
     method="create_project",
-    request_model="aws_vision_async.rekognition._models._create_project:CreateProjectRequest",
-    response_model="aws_vision_async.rekognition._models._create_project:CreateProjectResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_project:CreateProjectRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_project:CreateProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -243,15 +243,15 @@ CREATE_PROJECT: OperationSpec[_m.CreateProjectRequest, _m.CreateProjectResponse]
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 CREATE_PROJECT_VERSION: OperationSpec[_m.CreateProjectVersionRequest, _m.CreateProjectVersionResponse] = OperationSpec(
     name="CreateProjectVersion",
     method="create_project_version",
-    request_model="aws_vision_async.rekognition._models._create_project_version:CreateProjectVersionRequest",
-    response_model="aws_vision_async.rekognition._models._create_project_version:CreateProjectVersionResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_project_version:CreateProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_project_version:CreateProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -265,7 +265,7 @@ CREATE_PROJECT_VERSION: OperationSpec[_m.CreateProjectVersionRequest, _m.CreateP
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
@@ -273,8 +273,8 @@ CREATE_STREAM_PROCESSOR: OperationSpec[_m.CreateStreamProcessorRequest, _m.Creat
     OperationSpec(
         name="CreateStreamProcessor",
         method="create_stream_processor",
-        request_model="aws_vision_async.rekognition._models._create_stream_processor:CreateStreamProcessorRequest",
-        response_model="aws_vision_async.rekognition._models._create_stream_processor:CreateStreamProcessorResponse",
+        request_model="aws_vision_async.rekognition._shapes._create_stream_processor:CreateStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._shapes._create_stream_processor:CreateStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -287,7 +287,7 @@ CREATE_STREAM_PROCESSOR: OperationSpec[_m.CreateStreamProcessorRequest, _m.Creat
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=False,
     )
 )
@@ -295,8 +295,8 @@ CREATE_STREAM_PROCESSOR: OperationSpec[_m.CreateStreamProcessorRequest, _m.Creat
 CREATE_USER: OperationSpec[_m.CreateUserRequest, _m.CreateUserResponse] = OperationSpec(
     name="CreateUser",
     method="create_user",
-    request_model="aws_vision_async.rekognition._models._create_user:CreateUserRequest",
-    response_model="aws_vision_async.rekognition._models._create_user:CreateUserResponse",
+    request_model="aws_vision_async.rekognition._shapes._create_user:CreateUserRequest",
+    response_model="aws_vision_async.rekognition._shapes._create_user:CreateUserResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -310,7 +310,7 @@ CREATE_USER: OperationSpec[_m.CreateUserRequest, _m.CreateUserResponse] = Operat
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_request_token",
     safe_to_retry=True,
 )
@@ -318,8 +318,8 @@ CREATE_USER: OperationSpec[_m.CreateUserRequest, _m.CreateUserResponse] = Operat
 DELETE_COLLECTION: OperationSpec[_m.DeleteCollectionRequest, _m.DeleteCollectionResponse] = OperationSpec(
     name="DeleteCollection",
     method="delete_collection",
-    request_model="aws_vision_async.rekognition._models._delete_collection:DeleteCollectionRequest",
-    response_model="aws_vision_async.rekognition._models._delete_collection:DeleteCollectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_collection:DeleteCollectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_collection:DeleteCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -330,15 +330,15 @@ DELETE_COLLECTION: OperationSpec[_m.DeleteCollectionRequest, _m.DeleteCollection
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse] = OperationSpec(
     name="DeleteDataset",
     method="delete_dataset",
-    request_model="aws_vision_async.rekognition._models._delete_dataset:DeleteDatasetRequest",
-    response_model="aws_vision_async.rekognition._models._delete_dataset:DeleteDatasetResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_dataset:DeleteDatasetRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_dataset:DeleteDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -351,15 +351,15 @@ DELETE_DATASET: OperationSpec[_m.DeleteDatasetRequest, _m.DeleteDatasetResponse]
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 DELETE_FACES: OperationSpec[_m.DeleteFacesRequest, _m.DeleteFacesResponse] = OperationSpec(
     name="DeleteFaces",
     method="delete_faces",
-    request_model="aws_vision_async.rekognition._models._delete_faces:DeleteFacesRequest",
-    response_model="aws_vision_async.rekognition._models._delete_faces:DeleteFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_faces:DeleteFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_faces:DeleteFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -370,15 +370,15 @@ DELETE_FACES: OperationSpec[_m.DeleteFacesRequest, _m.DeleteFacesResponse] = Ope
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse] = OperationSpec(
     name="DeleteProject",
     method="delete_project",
-    request_model="aws_vision_async.rekognition._models._delete_project:DeleteProjectRequest",
-    response_model="aws_vision_async.rekognition._models._delete_project:DeleteProjectResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_project:DeleteProjectRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_project:DeleteProjectResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -390,15 +390,15 @@ DELETE_PROJECT: OperationSpec[_m.DeleteProjectRequest, _m.DeleteProjectResponse]
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 DELETE_PROJECT_POLICY: OperationSpec[_m.DeleteProjectPolicyRequest, _m.DeleteProjectPolicyResponse] = OperationSpec(
     name="DeleteProjectPolicy",
     method="delete_project_policy",
-    request_model="aws_vision_async.rekognition._models._delete_project_policy:DeleteProjectPolicyRequest",
-    response_model="aws_vision_async.rekognition._models._delete_project_policy:DeleteProjectPolicyResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_project_policy:DeleteProjectPolicyRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_project_policy:DeleteProjectPolicyResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -410,15 +410,15 @@ DELETE_PROJECT_POLICY: OperationSpec[_m.DeleteProjectPolicyRequest, _m.DeletePro
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 DELETE_PROJECT_VERSION: OperationSpec[_m.DeleteProjectVersionRequest, _m.DeleteProjectVersionResponse] = OperationSpec(
     name="DeleteProjectVersion",
     method="delete_project_version",
-    request_model="aws_vision_async.rekognition._models._delete_project_version:DeleteProjectVersionRequest",
-    response_model="aws_vision_async.rekognition._models._delete_project_version:DeleteProjectVersionResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_project_version:DeleteProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_project_version:DeleteProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -430,7 +430,7 @@ DELETE_PROJECT_VERSION: OperationSpec[_m.DeleteProjectVersionRequest, _m.DeleteP
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
@@ -438,8 +438,8 @@ DELETE_STREAM_PROCESSOR: OperationSpec[_m.DeleteStreamProcessorRequest, _m.Delet
     OperationSpec(
         name="DeleteStreamProcessor",
         method="delete_stream_processor",
-        request_model="aws_vision_async.rekognition._models._delete_stream_processor:DeleteStreamProcessorRequest",
-        response_model="aws_vision_async.rekognition._models._delete_stream_processor:DeleteStreamProcessorResponse",
+        request_model="aws_vision_async.rekognition._shapes._delete_stream_processor:DeleteStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._shapes._delete_stream_processor:DeleteStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -451,7 +451,7 @@ DELETE_STREAM_PROCESSOR: OperationSpec[_m.DeleteStreamProcessorRequest, _m.Delet
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=False,
     )
 )
@@ -459,8 +459,8 @@ DELETE_STREAM_PROCESSOR: OperationSpec[_m.DeleteStreamProcessorRequest, _m.Delet
 DELETE_USER: OperationSpec[_m.DeleteUserRequest, _m.DeleteUserResponse] = OperationSpec(
     name="DeleteUser",
     method="delete_user",
-    request_model="aws_vision_async.rekognition._models._delete_user:DeleteUserRequest",
-    response_model="aws_vision_async.rekognition._models._delete_user:DeleteUserResponse",
+    request_model="aws_vision_async.rekognition._shapes._delete_user:DeleteUserRequest",
+    response_model="aws_vision_async.rekognition._shapes._delete_user:DeleteUserResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -473,7 +473,7 @@ DELETE_USER: OperationSpec[_m.DeleteUserRequest, _m.DeleteUserResponse] = Operat
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_request_token",
     safe_to_retry=True,
 )
@@ -481,8 +481,8 @@ DELETE_USER: OperationSpec[_m.DeleteUserRequest, _m.DeleteUserResponse] = Operat
 DESCRIBE_COLLECTION: OperationSpec[_m.DescribeCollectionRequest, _m.DescribeCollectionResponse] = OperationSpec(
     name="DescribeCollection",
     method="describe_collection",
-    request_model="aws_vision_async.rekognition._models._describe_collection:DescribeCollectionRequest",
-    response_model="aws_vision_async.rekognition._models._describe_collection:DescribeCollectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._describe_collection:DescribeCollectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._describe_collection:DescribeCollectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -493,15 +493,15 @@ DESCRIBE_COLLECTION: OperationSpec[_m.DescribeCollectionRequest, _m.DescribeColl
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetResponse] = OperationSpec(
     name="DescribeDataset",
     method="describe_dataset",
-    request_model="aws_vision_async.rekognition._models._describe_dataset:DescribeDatasetRequest",
-    response_model="aws_vision_async.rekognition._models._describe_dataset:DescribeDatasetResponse",
+    request_model="aws_vision_async.rekognition._shapes._describe_dataset:DescribeDatasetRequest",
+    response_model="aws_vision_async.rekognition._shapes._describe_dataset:DescribeDatasetResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -512,7 +512,7 @@ DESCRIBE_DATASET: OperationSpec[_m.DescribeDatasetRequest, _m.DescribeDatasetRes
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -520,8 +520,8 @@ DESCRIBE_PROJECT_VERSIONS: OperationSpec[_m.DescribeProjectVersionsRequest, _m.D
     OperationSpec(
         name="DescribeProjectVersions",
         method="describe_project_versions",
-        request_model="aws_vision_async.rekognition._models._describe_project_versions:DescribeProjectVersionsRequest",
-        response_model="aws_vision_async.rekognition._models._describe_project_versions:DescribeProjectVersionsResponse",
+        request_model="aws_vision_async.rekognition._shapes._describe_project_versions:DescribeProjectVersionsRequest",
+        response_model="aws_vision_async.rekognition._shapes._describe_project_versions:DescribeProjectVersionsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -533,12 +533,11 @@ DESCRIBE_PROJECT_VERSIONS: OperationSpec[_m.DescribeProjectVersionsRequest, _m.D
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
         paginator=PaginatorSpec(
             input_token="next_token",
             output_token="next_token",
-            limit_key="max_results",
         ),
     )
 )
@@ -546,8 +545,8 @@ DESCRIBE_PROJECT_VERSIONS: OperationSpec[_m.DescribeProjectVersionsRequest, _m.D
 DESCRIBE_PROJECTS: OperationSpec[_m.DescribeProjectsRequest, _m.DescribeProjectsResponse] = OperationSpec(
     name="DescribeProjects",
     method="describe_projects",
-    request_model="aws_vision_async.rekognition._models._describe_projects:DescribeProjectsRequest",
-    response_model="aws_vision_async.rekognition._models._describe_projects:DescribeProjectsResponse",
+    request_model="aws_vision_async.rekognition._shapes._describe_projects:DescribeProjectsRequest",
+    response_model="aws_vision_async.rekognition._shapes._describe_projects:DescribeProjectsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -558,12 +557,11 @@ DESCRIBE_PROJECTS: OperationSpec[_m.DescribeProjectsRequest, _m.DescribeProjects
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
@@ -571,8 +569,8 @@ DESCRIBE_STREAM_PROCESSOR: OperationSpec[_m.DescribeStreamProcessorRequest, _m.D
     OperationSpec(
         name="DescribeStreamProcessor",
         method="describe_stream_processor",
-        request_model="aws_vision_async.rekognition._models._describe_stream_processor:DescribeStreamProcessorRequest",
-        response_model="aws_vision_async.rekognition._models._describe_stream_processor:DescribeStreamProcessorResponse",
+        request_model="aws_vision_async.rekognition._shapes._describe_stream_processor:DescribeStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._shapes._describe_stream_processor:DescribeStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -583,7 +581,7 @@ DESCRIBE_STREAM_PROCESSOR: OperationSpec[_m.DescribeStreamProcessorRequest, _m.D
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -591,8 +589,8 @@ DESCRIBE_STREAM_PROCESSOR: OperationSpec[_m.DescribeStreamProcessorRequest, _m.D
 DETECT_CUSTOM_LABELS: OperationSpec[_m.DetectCustomLabelsRequest, _m.DetectCustomLabelsResponse] = OperationSpec(
     name="DetectCustomLabels",
     method="detect_custom_labels",
-    request_model="aws_vision_async.rekognition._models._detect_custom_labels:DetectCustomLabelsRequest",
-    response_model="aws_vision_async.rekognition._models._detect_custom_labels:DetectCustomLabelsResponse",
+    request_model="aws_vision_async.rekognition._shapes._detect_custom_labels:DetectCustomLabelsRequest",
+    response_model="aws_vision_async.rekognition._shapes._detect_custom_labels:DetectCustomLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -608,15 +606,15 @@ DETECT_CUSTOM_LABELS: OperationSpec[_m.DetectCustomLabelsRequest, _m.DetectCusto
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DETECT_FACES: OperationSpec[_m.DetectFacesRequest, _m.DetectFacesResponse] = OperationSpec(
     name="DetectFaces",
     method="detect_faces",
-    request_model="aws_vision_async.rekognition._models._detect_faces:DetectFacesRequest",
-    response_model="aws_vision_async.rekognition._models._detect_faces:DetectFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._detect_faces:DetectFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._detect_faces:DetectFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -629,15 +627,15 @@ DETECT_FACES: OperationSpec[_m.DetectFacesRequest, _m.DetectFacesResponse] = Ope
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DETECT_LABELS: OperationSpec[_m.DetectLabelsRequest, _m.DetectLabelsResponse] = OperationSpec(
     name="DetectLabels",
     method="detect_labels",
-    request_model="aws_vision_async.rekognition._models._detect_labels:DetectLabelsRequest",
-    response_model="aws_vision_async.rekognition._models._detect_labels:DetectLabelsResponse",
+    request_model="aws_vision_async.rekognition._shapes._detect_labels:DetectLabelsRequest",
+    response_model="aws_vision_async.rekognition._shapes._detect_labels:DetectLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -650,7 +648,7 @@ DETECT_LABELS: OperationSpec[_m.DetectLabelsRequest, _m.DetectLabelsResponse] = 
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -658,8 +656,8 @@ DETECT_MODERATION_LABELS: OperationSpec[_m.DetectModerationLabelsRequest, _m.Det
     OperationSpec(
         name="DetectModerationLabels",
         method="detect_moderation_labels",
-        request_model="aws_vision_async.rekognition._models._detect_moderation_labels:DetectModerationLabelsRequest",
-        response_model="aws_vision_async.rekognition._models._detect_moderation_labels:DetectModerationLabelsResponse",
+        request_model="aws_vision_async.rekognition._shapes._detect_moderation_labels:DetectModerationLabelsRequest",
+        response_model="aws_vision_async.rekognition._shapes._detect_moderation_labels:DetectModerationLabelsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -675,7 +673,7 @@ DETECT_MODERATION_LABELS: OperationSpec[_m.DetectModerationLabelsRequest, _m.Det
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -685,8 +683,8 @@ DETECT_PROTECTIVE_EQUIPMENT: OperationSpec[
 ] = OperationSpec(
     name="DetectProtectiveEquipment",
     method="detect_protective_equipment",
-    request_model="aws_vision_async.rekognition._models._detect_protective_equipment:DetectProtectiveEquipmentRequest",
-    response_model="aws_vision_async.rekognition._models._detect_protective_equipment:DetectProtectiveEquipmentResponse",
+    request_model="aws_vision_async.rekognition._shapes._detect_protective_equipment:DetectProtectiveEquipmentRequest",
+    response_model="aws_vision_async.rekognition._shapes._detect_protective_equipment:DetectProtectiveEquipmentResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -699,15 +697,15 @@ DETECT_PROTECTIVE_EQUIPMENT: OperationSpec[
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DETECT_TEXT: OperationSpec[_m.DetectTextRequest, _m.DetectTextResponse] = OperationSpec(
     name="DetectText",
     method="detect_text",
-    request_model="aws_vision_async.rekognition._models._detect_text:DetectTextRequest",
-    response_model="aws_vision_async.rekognition._models._detect_text:DetectTextResponse",
+    request_model="aws_vision_async.rekognition._shapes._detect_text:DetectTextRequest",
+    response_model="aws_vision_async.rekognition._shapes._detect_text:DetectTextResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -720,15 +718,15 @@ DETECT_TEXT: OperationSpec[_m.DetectTextRequest, _m.DetectTextResponse] = Operat
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 DISASSOCIATE_FACES: OperationSpec[_m.DisassociateFacesRequest, _m.DisassociateFacesResponse] = OperationSpec(
     name="DisassociateFaces",
     method="disassociate_faces",
-    request_model="aws_vision_async.rekognition._models._disassociate_faces:DisassociateFacesRequest",
-    response_model="aws_vision_async.rekognition._models._disassociate_faces:DisassociateFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._disassociate_faces:DisassociateFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._disassociate_faces:DisassociateFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -741,7 +739,7 @@ DISASSOCIATE_FACES: OperationSpec[_m.DisassociateFacesRequest, _m.DisassociateFa
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     token_field="client_request_token",
     safe_to_retry=True,
 )
@@ -750,8 +748,8 @@ DISTRIBUTE_DATASET_ENTRIES: OperationSpec[_m.DistributeDatasetEntriesRequest, _m
     OperationSpec(
         name="DistributeDatasetEntries",
         method="distribute_dataset_entries",
-        request_model="aws_vision_async.rekognition._models._distribute_dataset_entries:DistributeDatasetEntriesRequest",
-        response_model="aws_vision_async.rekognition._models._distribute_dataset_entries:DistributeDatasetEntriesResponse",
+        request_model="aws_vision_async.rekognition._shapes._distribute_dataset_entries:DistributeDatasetEntriesRequest",
+        response_model="aws_vision_async.rekognition._shapes._distribute_dataset_entries:DistributeDatasetEntriesResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -763,7 +761,7 @@ DISTRIBUTE_DATASET_ENTRIES: OperationSpec[_m.DistributeDatasetEntriesRequest, _m
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=False,
     )
 )
@@ -771,8 +769,8 @@ DISTRIBUTE_DATASET_ENTRIES: OperationSpec[_m.DistributeDatasetEntriesRequest, _m
 GET_CELEBRITY_INFO: OperationSpec[_m.GetCelebrityInfoRequest, _m.GetCelebrityInfoResponse] = OperationSpec(
     name="GetCelebrityInfo",
     method="get_celebrity_info",
-    request_model="aws_vision_async.rekognition._models._get_celebrity_info:GetCelebrityInfoRequest",
-    response_model="aws_vision_async.rekognition._models._get_celebrity_info:GetCelebrityInfoResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_celebrity_info:GetCelebrityInfoRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_celebrity_info:GetCelebrityInfoResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -783,7 +781,7 @@ GET_CELEBRITY_INFO: OperationSpec[_m.GetCelebrityInfoRequest, _m.GetCelebrityInf
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -791,8 +789,8 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
     OperationSpec(
         name="GetCelebrityRecognition",
         method="get_celebrity_recognition",
-        request_model="aws_vision_async.rekognition._models._get_celebrity_recognition:GetCelebrityRecognitionRequest",
-        response_model="aws_vision_async.rekognition._models._get_celebrity_recognition:GetCelebrityRecognitionResponse",
+        request_model="aws_vision_async.rekognition._shapes._get_celebrity_recognition:GetCelebrityRecognitionRequest",
+        response_model="aws_vision_async.rekognition._shapes._get_celebrity_recognition:GetCelebrityRecognitionResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -804,7 +802,7 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -812,8 +810,8 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
 GET_CONTENT_MODERATION: OperationSpec[_m.GetContentModerationRequest, _m.GetContentModerationResponse] = OperationSpec(
     name="GetContentModeration",
     method="get_content_moderation",
-    request_model="aws_vision_async.rekognition._models._get_content_moderation:GetContentModerationRequest",
-    response_model="aws_vision_async.rekognition._models._get_content_moderation:GetContentModerationResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_content_moderation:GetContentModerationRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_content_moderation:GetContentModerationResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -825,15 +823,15 @@ GET_CONTENT_MODERATION: OperationSpec[_m.GetContentModerationRequest, _m.GetCont
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_FACE_DETECTION: OperationSpec[_m.GetFaceDetectionRequest, _m.GetFaceDetectionResponse] = OperationSpec(
     name="GetFaceDetection",
     method="get_face_detection",
-    request_model="aws_vision_async.rekognition._models._get_face_detection:GetFaceDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._get_face_detection:GetFaceDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_face_detection:GetFaceDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_face_detection:GetFaceDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -845,7 +843,7 @@ GET_FACE_DETECTION: OperationSpec[_m.GetFaceDetectionRequest, _m.GetFaceDetectio
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -854,8 +852,8 @@ GET_FACE_LIVENESS_SESSION_RESULTS: OperationSpec[
 ] = OperationSpec(
     name="GetFaceLivenessSessionResults",
     method="get_face_liveness_session_results",
-    request_model="aws_vision_async.rekognition._models._get_face_liveness_session_results:GetFaceLivenessSessionResultsRequest",
-    response_model="aws_vision_async.rekognition._models._get_face_liveness_session_results:GetFaceLivenessSessionResultsResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_face_liveness_session_results:GetFaceLivenessSessionResultsRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_face_liveness_session_results:GetFaceLivenessSessionResultsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -866,15 +864,15 @@ GET_FACE_LIVENESS_SESSION_RESULTS: OperationSpec[
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_FACE_SEARCH: OperationSpec[_m.GetFaceSearchRequest, _m.GetFaceSearchResponse] = OperationSpec(
     name="GetFaceSearch",
     method="get_face_search",
-    request_model="aws_vision_async.rekognition._models._get_face_search:GetFaceSearchRequest",
-    response_model="aws_vision_async.rekognition._models._get_face_search:GetFaceSearchResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_face_search:GetFaceSearchRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_face_search:GetFaceSearchResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -886,15 +884,15 @@ GET_FACE_SEARCH: OperationSpec[_m.GetFaceSearchRequest, _m.GetFaceSearchResponse
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetectionResponse] = OperationSpec(
     name="GetLabelDetection",
     method="get_label_detection",
-    request_model="aws_vision_async.rekognition._models._get_label_detection:GetLabelDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._get_label_detection:GetLabelDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_label_detection:GetLabelDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_label_detection:GetLabelDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -906,15 +904,15 @@ GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetec
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_MEDIA_ANALYSIS_JOB: OperationSpec[_m.GetMediaAnalysisJobRequest, _m.GetMediaAnalysisJobResponse] = OperationSpec(
     name="GetMediaAnalysisJob",
     method="get_media_analysis_job",
-    request_model="aws_vision_async.rekognition._models._get_media_analysis_job:GetMediaAnalysisJobRequest",
-    response_model="aws_vision_async.rekognition._models._get_media_analysis_job:GetMediaAnalysisJobResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_media_analysis_job:GetMediaAnalysisJobRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_media_analysis_job:GetMediaAnalysisJobResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -925,15 +923,15 @@ GET_MEDIA_ANALYSIS_JOB: OperationSpec[_m.GetMediaAnalysisJobRequest, _m.GetMedia
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_PERSON_TRACKING: OperationSpec[_m.GetPersonTrackingRequest, _m.GetPersonTrackingResponse] = OperationSpec(
     name="GetPersonTracking",
     method="get_person_tracking",
-    request_model="aws_vision_async.rekognition._models._get_person_tracking:GetPersonTrackingRequest",
-    response_model="aws_vision_async.rekognition._models._get_person_tracking:GetPersonTrackingResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_person_tracking:GetPersonTrackingRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_person_tracking:GetPersonTrackingResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -945,15 +943,15 @@ GET_PERSON_TRACKING: OperationSpec[_m.GetPersonTrackingRequest, _m.GetPersonTrac
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmentDetectionResponse] = OperationSpec(
     name="GetSegmentDetection",
     method="get_segment_detection",
-    request_model="aws_vision_async.rekognition._models._get_segment_detection:GetSegmentDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._get_segment_detection:GetSegmentDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_segment_detection:GetSegmentDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_segment_detection:GetSegmentDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -965,15 +963,15 @@ GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmen
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectionResponse] = OperationSpec(
     name="GetTextDetection",
     method="get_text_detection",
-    request_model="aws_vision_async.rekognition._models._get_text_detection:GetTextDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._get_text_detection:GetTextDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._get_text_detection:GetTextDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._get_text_detection:GetTextDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -985,15 +983,15 @@ GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectio
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 INDEX_FACES: OperationSpec[_m.IndexFacesRequest, _m.IndexFacesResponse] = OperationSpec(
     name="IndexFaces",
     method="index_faces",
-    request_model="aws_vision_async.rekognition._models._index_faces:IndexFacesRequest",
-    response_model="aws_vision_async.rekognition._models._index_faces:IndexFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._index_faces:IndexFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._index_faces:IndexFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1008,15 +1006,15 @@ INDEX_FACES: OperationSpec[_m.IndexFacesRequest, _m.IndexFacesResponse] = Operat
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 LIST_COLLECTIONS: OperationSpec[_m.ListCollectionsRequest, _m.ListCollectionsResponse] = OperationSpec(
     name="ListCollections",
     method="list_collections",
-    request_model="aws_vision_async.rekognition._models._list_collections:ListCollectionsRequest",
-    response_model="aws_vision_async.rekognition._models._list_collections:ListCollectionsResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_collections:ListCollectionsRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_collections:ListCollectionsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1028,20 +1026,19 @@ LIST_COLLECTIONS: OperationSpec[_m.ListCollectionsRequest, _m.ListCollectionsRes
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDatasetEntriesResponse] = OperationSpec(
     name="ListDatasetEntries",
     method="list_dataset_entries",
-    request_model="aws_vision_async.rekognition._models._list_dataset_entries:ListDatasetEntriesRequest",
-    response_model="aws_vision_async.rekognition._models._list_dataset_entries:ListDatasetEntriesResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_dataset_entries:ListDatasetEntriesRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_dataset_entries:ListDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1055,20 +1052,19 @@ LIST_DATASET_ENTRIES: OperationSpec[_m.ListDatasetEntriesRequest, _m.ListDataset
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_DATASET_LABELS: OperationSpec[_m.ListDatasetLabelsRequest, _m.ListDatasetLabelsResponse] = OperationSpec(
     name="ListDatasetLabels",
     method="list_dataset_labels",
-    request_model="aws_vision_async.rekognition._models._list_dataset_labels:ListDatasetLabelsRequest",
-    response_model="aws_vision_async.rekognition._models._list_dataset_labels:ListDatasetLabelsResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_dataset_labels:ListDatasetLabelsRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_dataset_labels:ListDatasetLabelsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1082,20 +1078,19 @@ LIST_DATASET_LABELS: OperationSpec[_m.ListDatasetLabelsRequest, _m.ListDatasetLa
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_FACES: OperationSpec[_m.ListFacesRequest, _m.ListFacesResponse] = OperationSpec(
     name="ListFaces",
     method="list_faces",
-    request_model="aws_vision_async.rekognition._models._list_faces:ListFacesRequest",
-    response_model="aws_vision_async.rekognition._models._list_faces:ListFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_faces:ListFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_faces:ListFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1107,12 +1102,11 @@ LIST_FACES: OperationSpec[_m.ListFacesRequest, _m.ListFacesResponse] = Operation
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
@@ -1120,8 +1114,8 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
     OperationSpec(
         name="ListMediaAnalysisJobs",
         method="list_media_analysis_jobs",
-        request_model="aws_vision_async.rekognition._models._list_media_analysis_jobs:ListMediaAnalysisJobsRequest",
-        response_model="aws_vision_async.rekognition._models._list_media_analysis_jobs:ListMediaAnalysisJobsResponse",
+        request_model="aws_vision_async.rekognition._shapes._list_media_analysis_jobs:ListMediaAnalysisJobsRequest",
+        response_model="aws_vision_async.rekognition._shapes._list_media_analysis_jobs:ListMediaAnalysisJobsResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1132,7 +1126,7 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -1140,8 +1134,8 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
 LIST_PROJECT_POLICIES: OperationSpec[_m.ListProjectPoliciesRequest, _m.ListProjectPoliciesResponse] = OperationSpec(
     name="ListProjectPolicies",
     method="list_project_policies",
-    request_model="aws_vision_async.rekognition._models._list_project_policies:ListProjectPoliciesRequest",
-    response_model="aws_vision_async.rekognition._models._list_project_policies:ListProjectPoliciesResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_project_policies:ListProjectPoliciesRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_project_policies:ListProjectPoliciesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1153,20 +1147,19 @@ LIST_PROJECT_POLICIES: OperationSpec[_m.ListProjectPoliciesRequest, _m.ListProje
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_STREAM_PROCESSORS: OperationSpec[_m.ListStreamProcessorsRequest, _m.ListStreamProcessorsResponse] = OperationSpec(
     name="ListStreamProcessors",
     method="list_stream_processors",
-    request_model="aws_vision_async.rekognition._models._list_stream_processors:ListStreamProcessorsRequest",
-    response_model="aws_vision_async.rekognition._models._list_stream_processors:ListStreamProcessorsResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_stream_processors:ListStreamProcessorsRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_stream_processors:ListStreamProcessorsResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1177,20 +1170,19 @@ LIST_STREAM_PROCESSORS: OperationSpec[_m.ListStreamProcessorsRequest, _m.ListStr
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTagsForResourceResponse] = OperationSpec(
     name="ListTagsForResource",
     method="list_tags_for_resource",
-    request_model="aws_vision_async.rekognition._models._list_tags_for_resource:ListTagsForResourceRequest",
-    response_model="aws_vision_async.rekognition._models._list_tags_for_resource:ListTagsForResourceResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_tags_for_resource:ListTagsForResourceRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_tags_for_resource:ListTagsForResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1201,15 +1193,15 @@ LIST_TAGS_FOR_RESOURCE: OperationSpec[_m.ListTagsForResourceRequest, _m.ListTags
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 LIST_USERS: OperationSpec[_m.ListUsersRequest, _m.ListUsersResponse] = OperationSpec(
     name="ListUsers",
     method="list_users",
-    request_model="aws_vision_async.rekognition._models._list_users:ListUsersRequest",
-    response_model="aws_vision_async.rekognition._models._list_users:ListUsersResponse",
+    request_model="aws_vision_async.rekognition._shapes._list_users:ListUsersRequest",
+    response_model="aws_vision_async.rekognition._shapes._list_users:ListUsersResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1221,20 +1213,19 @@ LIST_USERS: OperationSpec[_m.ListUsersRequest, _m.ListUsersResponse] = Operation
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
     paginator=PaginatorSpec(
         input_token="next_token",
         output_token="next_token",
-        limit_key="max_results",
     ),
 )
 
 PUT_PROJECT_POLICY: OperationSpec[_m.PutProjectPolicyRequest, _m.PutProjectPolicyResponse] = OperationSpec(
     name="PutProjectPolicy",
     method="put_project_policy",
-    request_model="aws_vision_async.rekognition._models._put_project_policy:PutProjectPolicyRequest",
-    response_model="aws_vision_async.rekognition._models._put_project_policy:PutProjectPolicyResponse",
+    request_model="aws_vision_async.rekognition._shapes._put_project_policy:PutProjectPolicyRequest",
+    response_model="aws_vision_async.rekognition._shapes._put_project_policy:PutProjectPolicyResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1250,15 +1241,15 @@ PUT_PROJECT_POLICY: OperationSpec[_m.PutProjectPolicyRequest, _m.PutProjectPolic
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 RECOGNIZE_CELEBRITIES: OperationSpec[_m.RecognizeCelebritiesRequest, _m.RecognizeCelebritiesResponse] = OperationSpec(
     name="RecognizeCelebrities",
     method="recognize_celebrities",
-    request_model="aws_vision_async.rekognition._models._recognize_celebrities:RecognizeCelebritiesRequest",
-    response_model="aws_vision_async.rekognition._models._recognize_celebrities:RecognizeCelebritiesResponse",
+    request_model="aws_vision_async.rekognition._shapes._recognize_celebrities:RecognizeCelebritiesRequest",
+    response_model="aws_vision_async.rekognition._shapes._recognize_celebrities:RecognizeCelebritiesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1271,15 +1262,15 @@ RECOGNIZE_CELEBRITIES: OperationSpec[_m.RecognizeCelebritiesRequest, _m.Recogniz
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 SEARCH_FACES: OperationSpec[_m.SearchFacesRequest, _m.SearchFacesResponse] = OperationSpec(
     name="SearchFaces",
     method="search_faces",
-    request_model="aws_vision_async.rekognition._models._search_faces:SearchFacesRequest",
-    response_model="aws_vision_async.rekognition._models._search_faces:SearchFacesResponse",
+    request_model="aws_vision_async.rekognition._shapes._search_faces:SearchFacesRequest",
+    response_model="aws_vision_async.rekognition._shapes._search_faces:SearchFacesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1290,15 +1281,15 @@ SEARCH_FACES: OperationSpec[_m.SearchFacesRequest, _m.SearchFacesResponse] = Ope
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 SEARCH_FACES_BY_IMAGE: OperationSpec[_m.SearchFacesByImageRequest, _m.SearchFacesByImageResponse] = OperationSpec(
     name="SearchFacesByImage",
     method="search_faces_by_image",
-    request_model="aws_vision_async.rekognition._models._search_faces_by_image:SearchFacesByImageRequest",
-    response_model="aws_vision_async.rekognition._models._search_faces_by_image:SearchFacesByImageResponse",
+    request_model="aws_vision_async.rekognition._shapes._search_faces_by_image:SearchFacesByImageRequest",
+    response_model="aws_vision_async.rekognition._shapes._search_faces_by_image:SearchFacesByImageResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1312,15 +1303,15 @@ SEARCH_FACES_BY_IMAGE: OperationSpec[_m.SearchFacesByImageRequest, _m.SearchFace
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 SEARCH_USERS: OperationSpec[_m.SearchUsersRequest, _m.SearchUsersResponse] = OperationSpec(
     name="SearchUsers",
     method="search_users",
-    request_model="aws_vision_async.rekognition._models._search_users:SearchUsersRequest",
-    response_model="aws_vision_async.rekognition._models._search_users:SearchUsersResponse",
+    request_model="aws_vision_async.rekognition._shapes._search_users:SearchUsersRequest",
+    response_model="aws_vision_async.rekognition._shapes._search_users:SearchUsersResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1331,15 +1322,15 @@ SEARCH_USERS: OperationSpec[_m.SearchUsersRequest, _m.SearchUsersResponse] = Ope
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 SEARCH_USERS_BY_IMAGE: OperationSpec[_m.SearchUsersByImageRequest, _m.SearchUsersByImageResponse] = OperationSpec(
     name="SearchUsersByImage",
     method="search_users_by_image",
-    request_model="aws_vision_async.rekognition._models._search_users_by_image:SearchUsersByImageRequest",
-    response_model="aws_vision_async.rekognition._models._search_users_by_image:SearchUsersByImageResponse",
+    request_model="aws_vision_async.rekognition._shapes._search_users_by_image:SearchUsersByImageRequest",
+    response_model="aws_vision_async.rekognition._shapes._search_users_by_image:SearchUsersByImageResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1353,7 +1344,7 @@ SEARCH_USERS_BY_IMAGE: OperationSpec[_m.SearchUsersByImageRequest, _m.SearchUser
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -1362,8 +1353,8 @@ START_CELEBRITY_RECOGNITION: OperationSpec[
 ] = OperationSpec(
     name="StartCelebrityRecognition",
     method="start_celebrity_recognition",
-    request_model="aws_vision_async.rekognition._models._start_celebrity_recognition:StartCelebrityRecognitionRequest",
-    response_model="aws_vision_async.rekognition._models._start_celebrity_recognition:StartCelebrityRecognitionResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_celebrity_recognition:StartCelebrityRecognitionRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_celebrity_recognition:StartCelebrityRecognitionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1377,7 +1368,7 @@ START_CELEBRITY_RECOGNITION: OperationSpec[
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -1385,8 +1376,8 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
     OperationSpec(
         name="StartContentModeration",
         method="start_content_moderation",
-        request_model="aws_vision_async.rekognition._models._start_content_moderation:StartContentModerationRequest",
-        response_model="aws_vision_async.rekognition._models._start_content_moderation:StartContentModerationResponse",
+        request_model="aws_vision_async.rekognition._shapes._start_content_moderation:StartContentModerationRequest",
+        response_model="aws_vision_async.rekognition._shapes._start_content_moderation:StartContentModerationResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1400,7 +1391,7 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
                 "VideoTooLargeException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -1408,8 +1399,8 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
 START_FACE_DETECTION: OperationSpec[_m.StartFaceDetectionRequest, _m.StartFaceDetectionResponse] = OperationSpec(
     name="StartFaceDetection",
     method="start_face_detection",
-    request_model="aws_vision_async.rekognition._models._start_face_detection:StartFaceDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._start_face_detection:StartFaceDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_face_detection:StartFaceDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_face_detection:StartFaceDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1423,15 +1414,15 @@ START_FACE_DETECTION: OperationSpec[_m.StartFaceDetectionRequest, _m.StartFaceDe
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 START_FACE_SEARCH: OperationSpec[_m.StartFaceSearchRequest, _m.StartFaceSearchResponse] = OperationSpec(
     name="StartFaceSearch",
     method="start_face_search",
-    request_model="aws_vision_async.rekognition._models._start_face_search:StartFaceSearchRequest",
-    response_model="aws_vision_async.rekognition._models._start_face_search:StartFaceSearchResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_face_search:StartFaceSearchRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_face_search:StartFaceSearchResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1446,15 +1437,15 @@ START_FACE_SEARCH: OperationSpec[_m.StartFaceSearchRequest, _m.StartFaceSearchRe
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 START_LABEL_DETECTION: OperationSpec[_m.StartLabelDetectionRequest, _m.StartLabelDetectionResponse] = OperationSpec(
     name="StartLabelDetection",
     method="start_label_detection",
-    request_model="aws_vision_async.rekognition._models._start_label_detection:StartLabelDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._start_label_detection:StartLabelDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_label_detection:StartLabelDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_label_detection:StartLabelDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1468,7 +1459,7 @@ START_LABEL_DETECTION: OperationSpec[_m.StartLabelDetectionRequest, _m.StartLabe
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
@@ -1476,8 +1467,8 @@ START_MEDIA_ANALYSIS_JOB: OperationSpec[_m.StartMediaAnalysisJobRequest, _m.Star
     OperationSpec(
         name="StartMediaAnalysisJob",
         method="start_media_analysis_job",
-        request_model="aws_vision_async.rekognition._models._start_media_analysis_job:StartMediaAnalysisJobRequest",
-        response_model="aws_vision_async.rekognition._models._start_media_analysis_job:StartMediaAnalysisJobResponse",
+        request_model="aws_vision_async.rekognition._shapes._start_media_analysis_job:StartMediaAnalysisJobRequest",
+        response_model="aws_vision_async.rekognition._shapes._start_media_analysis_job:StartMediaAnalysisJobResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1493,7 +1484,7 @@ START_MEDIA_ANALYSIS_JOB: OperationSpec[_m.StartMediaAnalysisJobRequest, _m.Star
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         token_field="client_request_token",
         safe_to_retry=True,
     )
@@ -1502,8 +1493,8 @@ START_MEDIA_ANALYSIS_JOB: OperationSpec[_m.StartMediaAnalysisJobRequest, _m.Star
 START_PERSON_TRACKING: OperationSpec[_m.StartPersonTrackingRequest, _m.StartPersonTrackingResponse] = OperationSpec(
     name="StartPersonTracking",
     method="start_person_tracking",
-    request_model="aws_vision_async.rekognition._models._start_person_tracking:StartPersonTrackingRequest",
-    response_model="aws_vision_async.rekognition._models._start_person_tracking:StartPersonTrackingResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_person_tracking:StartPersonTrackingRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_person_tracking:StartPersonTrackingResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1517,15 +1508,15 @@ START_PERSON_TRACKING: OperationSpec[_m.StartPersonTrackingRequest, _m.StartPers
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 START_PROJECT_VERSION: OperationSpec[_m.StartProjectVersionRequest, _m.StartProjectVersionResponse] = OperationSpec(
     name="StartProjectVersion",
     method="start_project_version",
-    request_model="aws_vision_async.rekognition._models._start_project_version:StartProjectVersionRequest",
-    response_model="aws_vision_async.rekognition._models._start_project_version:StartProjectVersionResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_project_version:StartProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_project_version:StartProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1538,7 +1529,7 @@ START_PROJECT_VERSION: OperationSpec[_m.StartProjectVersionRequest, _m.StartProj
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
@@ -1546,8 +1537,8 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
     OperationSpec(
         name="StartSegmentDetection",
         method="start_segment_detection",
-        request_model="aws_vision_async.rekognition._models._start_segment_detection:StartSegmentDetectionRequest",
-        response_model="aws_vision_async.rekognition._models._start_segment_detection:StartSegmentDetectionResponse",
+        request_model="aws_vision_async.rekognition._shapes._start_segment_detection:StartSegmentDetectionRequest",
+        response_model="aws_vision_async.rekognition._shapes._start_segment_detection:StartSegmentDetectionResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1561,7 +1552,7 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
                 "VideoTooLargeException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=True,
     )
 )
@@ -1569,8 +1560,8 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
 START_STREAM_PROCESSOR: OperationSpec[_m.StartStreamProcessorRequest, _m.StartStreamProcessorResponse] = OperationSpec(
     name="StartStreamProcessor",
     method="start_stream_processor",
-    request_model="aws_vision_async.rekognition._models._start_stream_processor:StartStreamProcessorRequest",
-    response_model="aws_vision_async.rekognition._models._start_stream_processor:StartStreamProcessorResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_stream_processor:StartStreamProcessorRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_stream_processor:StartStreamProcessorResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1582,15 +1573,15 @@ START_STREAM_PROCESSOR: OperationSpec[_m.StartStreamProcessorRequest, _m.StartSt
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 START_TEXT_DETECTION: OperationSpec[_m.StartTextDetectionRequest, _m.StartTextDetectionResponse] = OperationSpec(
     name="StartTextDetection",
     method="start_text_detection",
-    request_model="aws_vision_async.rekognition._models._start_text_detection:StartTextDetectionRequest",
-    response_model="aws_vision_async.rekognition._models._start_text_detection:StartTextDetectionResponse",
+    request_model="aws_vision_async.rekognition._shapes._start_text_detection:StartTextDetectionRequest",
+    response_model="aws_vision_async.rekognition._shapes._start_text_detection:StartTextDetectionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1604,15 +1595,15 @@ START_TEXT_DETECTION: OperationSpec[_m.StartTextDetectionRequest, _m.StartTextDe
             "VideoTooLargeException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=True,
 )
 
 STOP_PROJECT_VERSION: OperationSpec[_m.StopProjectVersionRequest, _m.StopProjectVersionResponse] = OperationSpec(
     name="StopProjectVersion",
     method="stop_project_version",
-    request_model="aws_vision_async.rekognition._models._stop_project_version:StopProjectVersionRequest",
-    response_model="aws_vision_async.rekognition._models._stop_project_version:StopProjectVersionResponse",
+    request_model="aws_vision_async.rekognition._shapes._stop_project_version:StopProjectVersionRequest",
+    response_model="aws_vision_async.rekognition._shapes._stop_project_version:StopProjectVersionResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1624,15 +1615,15 @@ STOP_PROJECT_VERSION: OperationSpec[_m.StopProjectVersionRequest, _m.StopProject
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 STOP_STREAM_PROCESSOR: OperationSpec[_m.StopStreamProcessorRequest, _m.StopStreamProcessorResponse] = OperationSpec(
     name="StopStreamProcessor",
     method="stop_stream_processor",
-    request_model="aws_vision_async.rekognition._models._stop_stream_processor:StopStreamProcessorRequest",
-    response_model="aws_vision_async.rekognition._models._stop_stream_processor:StopStreamProcessorResponse",
+    request_model="aws_vision_async.rekognition._shapes._stop_stream_processor:StopStreamProcessorRequest",
+    response_model="aws_vision_async.rekognition._shapes._stop_stream_processor:StopStreamProcessorResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1644,15 +1635,15 @@ STOP_STREAM_PROCESSOR: OperationSpec[_m.StopStreamProcessorRequest, _m.StopStrea
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = OperationSpec(
     name="TagResource",
     method="tag_resource",
-    request_model="aws_vision_async.rekognition._models._tag_resource:TagResourceRequest",
-    response_model="aws_vision_async.rekognition._models._tag_resource:TagResourceResponse",
+    request_model="aws_vision_async.rekognition._shapes._tag_resource:TagResourceRequest",
+    response_model="aws_vision_async.rekognition._shapes._tag_resource:TagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1664,15 +1655,15 @@ TAG_RESOURCE: OperationSpec[_m.TagResourceRequest, _m.TagResourceResponse] = Ope
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse] = OperationSpec(
     name="UntagResource",
     method="untag_resource",
-    request_model="aws_vision_async.rekognition._models._untag_resource:UntagResourceRequest",
-    response_model="aws_vision_async.rekognition._models._untag_resource:UntagResourceResponse",
+    request_model="aws_vision_async.rekognition._shapes._untag_resource:UntagResourceRequest",
+    response_model="aws_vision_async.rekognition._shapes._untag_resource:UntagResourceResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1683,15 +1674,15 @@ UNTAG_RESOURCE: OperationSpec[_m.UntagResourceRequest, _m.UntagResourceResponse]
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
 UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateDatasetEntriesResponse] = OperationSpec(
     name="UpdateDatasetEntries",
     method="update_dataset_entries",
-    request_model="aws_vision_async.rekognition._models._update_dataset_entries:UpdateDatasetEntriesRequest",
-    response_model="aws_vision_async.rekognition._models._update_dataset_entries:UpdateDatasetEntriesResponse",
+    request_model="aws_vision_async.rekognition._shapes._update_dataset_entries:UpdateDatasetEntriesRequest",
+    response_model="aws_vision_async.rekognition._shapes._update_dataset_entries:UpdateDatasetEntriesResponse",
     errors=frozenset(
         {
             "AccessDeniedException",
@@ -1704,7 +1695,7 @@ UPDATE_DATASET_ENTRIES: OperationSpec[_m.UpdateDatasetEntriesRequest, _m.UpdateD
             "ThrottlingException",
         }
     ),
-    retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+    error_classes=_errors.ERRORS,
     safe_to_retry=False,
 )
 
@@ -1712,8 +1703,8 @@ UPDATE_STREAM_PROCESSOR: OperationSpec[_m.UpdateStreamProcessorRequest, _m.Updat
     OperationSpec(
         name="UpdateStreamProcessor",
         method="update_stream_processor",
-        request_model="aws_vision_async.rekognition._models._update_stream_processor:UpdateStreamProcessorRequest",
-        response_model="aws_vision_async.rekognition._models._update_stream_processor:UpdateStreamProcessorResponse",
+        request_model="aws_vision_async.rekognition._shapes._update_stream_processor:UpdateStreamProcessorRequest",
+        response_model="aws_vision_async.rekognition._shapes._update_stream_processor:UpdateStreamProcessorResponse",
         errors=frozenset(
             {
                 "AccessDeniedException",
@@ -1725,7 +1716,7 @@ UPDATE_STREAM_PROCESSOR: OperationSpec[_m.UpdateStreamProcessorRequest, _m.Updat
                 "ThrottlingException",
             }
         ),
-        retryable=frozenset({"InternalServerError", "ProvisionedThroughputExceededException", "ThrottlingException"}),
+        error_classes=_errors.ERRORS,
         safe_to_retry=False,
     )
 )

@@ -197,19 +197,26 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ConflictException: A User with the same Id already
+                exists within the collection, or the update or deletion of the User caused an
+                inconsistent state.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.ASSOCIATE_FACES.request.model_validate(
             drop_none(
@@ -247,16 +254,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.COMPARE_FACES.request.model_validate(
             drop_none(
@@ -305,16 +318,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.COPY_PROJECT_VERSION.request.model_validate(
             drop_none(
@@ -345,14 +366,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceAlreadyExistsException: A resource with the specified ID already exists.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceAlreadyExistsException: A resource with the
+                specified ID already exists.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id, tags=tags))
         return await self._call(_ops.CREATE_COLLECTION, request)
@@ -385,17 +412,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceAlreadyExistsException: A resource with the specified ID already exists.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceAlreadyExistsException: A resource with the
+                specified ID already exists.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_DATASET.request.model_validate(
             drop_none(dataset_source=dataset_source, dataset_type=dataset_type, project_arn=project_arn, tags=tags)
@@ -424,12 +458,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_FACE_LIVENESS_SESSION.request.model_validate(
             drop_none(kms_key_id=kms_key_id, settings=settings, client_request_token=client_request_token)
@@ -461,14 +499,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_PROJECT.request.model_validate(
             drop_none(project_name=project_name, feature=feature, auto_update=auto_update, tags=tags)
@@ -511,16 +555,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_PROJECT_VERSION.request.model_validate(
             drop_none(
@@ -580,15 +632,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_STREAM_PROCESSOR.request.model_validate(
             drop_none(
@@ -626,19 +685,26 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ConflictException: A User with the same Id already
+                exists within the collection, or the update or deletion of the User caused an
+                inconsistent state.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.CREATE_USER.request.model_validate(
             drop_none(collection_id=collection_id, user_id=user_id, client_request_token=client_request_token)
@@ -658,13 +724,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id))
         return await self._call(_ops.DELETE_COLLECTION, request)
@@ -686,15 +757,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._call(_ops.DELETE_DATASET, request)
@@ -713,13 +791,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_FACES.request.model_validate(drop_none(collection_id=collection_id, face_ids=face_ids))
         return await self._call(_ops.DELETE_FACES, request)
@@ -738,14 +821,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_PROJECT.request.model_validate(drop_none(project_arn=project_arn))
         return await self._call(_ops.DELETE_PROJECT, request)
@@ -769,15 +858,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidPolicyRevisionIdException: The supplied revision id for the project policy is
-                invalid.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidPolicyRevisionIdException: The supplied
+                revision id for the project policy is invalid.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_PROJECT_POLICY.request.model_validate(
             drop_none(project_arn=project_arn, policy_name=policy_name, policy_revision_id=policy_revision_id)
@@ -796,14 +890,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_PROJECT_VERSION.request.model_validate(drop_none(project_version_arn=project_version_arn))
         return await self._call(_ops.DELETE_PROJECT_VERSION, request)
@@ -828,14 +928,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.DELETE_STREAM_PROCESSOR, request)
@@ -860,18 +966,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ConflictException: A User with the same Id already
+                exists within the collection, or the update or deletion of the User caused an
+                inconsistent state.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DELETE_USER.request.model_validate(
             drop_none(collection_id=collection_id, user_id=user_id, client_request_token=client_request_token)
@@ -892,13 +1004,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DESCRIBE_COLLECTION.request.model_validate(drop_none(collection_id=collection_id))
         return await self._call(_ops.DESCRIBE_COLLECTION, request)
@@ -920,13 +1037,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DESCRIBE_DATASET.request.model_validate(drop_none(dataset_arn=dataset_arn))
         return await self._call(_ops.DESCRIBE_DATASET, request)
@@ -949,7 +1071,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             version_names: A list of model or project version names that you want to describe.
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``DescribeProjectVersionsResponse``, or ``async for`` over
@@ -957,14 +1080,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
             drop_none(
@@ -986,7 +1115,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         Args:
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             project_names: A list of the projects that you want Rekognition to describe.
             features: Specifies the type of customization to filter projects by.
 
@@ -996,13 +1126,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DESCRIBE_PROJECTS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
@@ -1029,13 +1164,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DESCRIBE_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.DESCRIBE_STREAM_PROCESSOR, request)
@@ -1064,19 +1204,28 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_CUSTOM_LABELS.request.model_validate(
             drop_none(
@@ -1103,16 +1252,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_FACES.request.model_validate(
             drop_none(image=raw_bytes_as(image, "bytes"), attributes=attributes)
@@ -1147,16 +1302,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_LABELS.request.model_validate(
             drop_none(
@@ -1194,20 +1355,28 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            HumanLoopQuotaExceededException: The number of in-progress human reviews you have has
-                exceeded the number allowed.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.HumanLoopQuotaExceededException: The number of in-
+                progress human reviews you have has exceeded the number allowed.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_MODERATION_LABELS.request.model_validate(
             drop_none(
@@ -1239,16 +1408,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_PROTECTIVE_EQUIPMENT.request.model_validate(
             drop_none(image=raw_bytes_as(image, "bytes"), summarization_attributes=summarization_attributes)
@@ -1271,16 +1446,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DETECT_TEXT.request.model_validate(
             drop_none(image=raw_bytes_as(image, "bytes"), filters=filters)
@@ -1307,18 +1488,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ConflictException: A User with the same Id already exists within the collection, or the
-                update or deletion of the User caused an inconsistent state.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ConflictException: A User with the same Id already
+                exists within the collection, or the update or deletion of the User caused an
+                inconsistent state.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DISASSOCIATE_FACES.request.model_validate(
             drop_none(
@@ -1348,14 +1535,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.DISTRIBUTE_DATASET_ENTRIES.request.model_validate(drop_none(datasets=datasets))
         return await self._call(_ops.DISTRIBUTE_DATASET_ENTRIES, request)
@@ -1373,13 +1566,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_CELEBRITY_INFO.request.model_validate(drop_none(id=id))
         return await self._call(_ops.GET_CELEBRITY_INFO, request)
@@ -1407,14 +1605,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_CELEBRITY_RECOGNITION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
@@ -1449,14 +1653,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_CONTENT_MODERATION.request.model_validate(
             drop_none(
@@ -1485,14 +1695,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_FACE_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
@@ -1512,13 +1728,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            SessionNotFoundException: Occurs when a given sessionId is not found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.SessionNotFoundException: Occurs when a given
+                sessionId is not found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_FACE_LIVENESS_SESSION_RESULTS.request.model_validate(drop_none(session_id=session_id))
         return await self._call(_ops.GET_FACE_LIVENESS_SESSION_RESULTS, request)
@@ -1549,14 +1770,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_FACE_SEARCH.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
@@ -1588,14 +1815,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_LABEL_DETECTION.request.model_validate(
             drop_none(
@@ -1628,13 +1861,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_MEDIA_ANALYSIS_JOB.request.model_validate(drop_none(job_id=job_id))
         return await self._call(_ops.GET_MEDIA_ANALYSIS_JOB, request)
@@ -1667,14 +1905,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_PERSON_TRACKING.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
@@ -1698,14 +1942,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_SEGMENT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
@@ -1729,14 +1979,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.GET_TEXT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
@@ -1771,18 +2027,26 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.INDEX_FACES.request.model_validate(
             drop_none(
@@ -1806,7 +2070,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             next_token: Pagination token from the previous response.
-            max_results: Maximum number of collection IDs to return.
+            max_results: Maximum number of collection IDs to return. The paginator's page size: sent
+                with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListCollectionsResponse``, or ``async for`` over
@@ -1814,14 +2079,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_COLLECTIONS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results)
@@ -1857,7 +2128,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Amazon Rekognition Custom Labels returns a pagination token in the
                 response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListDatasetEntriesResponse``, or ``async for`` over
@@ -1865,16 +2137,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_DATASET_ENTRIES.request.model_validate(
             drop_none(
@@ -1904,7 +2184,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Amazon Rekognition Custom Labels returns a pagination token in the
                 response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListDatasetLabelsResponse``, or ``async for`` over
@@ -1912,16 +2193,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_DATASET_LABELS.request.model_validate(
             drop_none(dataset_arn=dataset_arn, next_token=next_token, max_results=max_results)
@@ -1946,7 +2235,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             collection_id: ID of the collection from which to list the faces.
             next_token: If the previous response was incomplete (because there is more data to
                 retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: Maximum number of faces to return.
+            max_results: Maximum number of faces to return. The paginator's page size: sent with
+                every page request.
             user_id: An array of user IDs to filter results with when listing faces in a collection.
             face_ids: An array of face IDs to filter results with when listing faces in a
                 collection.
@@ -1957,14 +2247,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_FACES.request.model_validate(
             drop_none(
@@ -1999,13 +2295,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_MEDIA_ANALYSIS_JOBS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results)
@@ -2025,7 +2326,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             next_token: If the previous response was incomplete (because there is more results to
                 retrieve), Amazon Rekognition Custom Labels returns a pagination token in the
                 response.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListProjectPoliciesResponse``, or ``async for`` over
@@ -2033,14 +2335,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_PROJECT_POLICIES.request.model_validate(
             drop_none(project_arn=project_arn, next_token=next_token, max_results=max_results)
@@ -2063,7 +2371,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 processors to retrieve), Amazon Rekognition Video returns a pagination token in the
                 response.
             max_results: Maximum number of stream processors you want Amazon Rekognition Video to
-                return in the response.
+                return in the response. The paginator's page size: sent with every page request.
 
         Returns:
             A paginator: ``await`` it for one ``ListStreamProcessorsResponse``, or ``async for`` over
@@ -2071,13 +2379,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_STREAM_PROCESSORS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results)
@@ -2096,13 +2409,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_TAGS_FOR_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn))
         return await self._call(_ops.LIST_TAGS_FOR_RESOURCE, request)
@@ -2117,7 +2435,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             collection_id: The ID of an existing collection.
-            max_results: Maximum number of UsersID to return.
+            max_results: Maximum number of UsersID to return. The paginator's page size: sent with
+                every page request.
             next_token: Pagingation token to receive the next set of UsersID.
 
         Returns:
@@ -2126,14 +2445,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidPaginationTokenException: Pagination token in the request is not valid.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidPaginationTokenException: Pagination token in
+                the request is not valid.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.LIST_USERS.request.model_validate(
             drop_none(collection_id=collection_id, max_results=max_results, next_token=next_token)
@@ -2163,20 +2488,28 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidPolicyRevisionIdException: The supplied revision id for the project policy is
-                invalid.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            MalformedPolicyDocumentException: The format of the project policy document that you
-                supplied to PutProjectPolicy is incorrect.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceAlreadyExistsException: A resource with the specified ID already exists.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidPolicyRevisionIdException: The supplied
+                revision id for the project policy is invalid.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.MalformedPolicyDocumentException: The format of the
+                project policy document that you supplied to PutProjectPolicy is incorrect.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceAlreadyExistsException: A resource with the
+                specified ID already exists.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.PUT_PROJECT_POLICY.request.model_validate(
             drop_none(
@@ -2202,16 +2535,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(drop_none(image=raw_bytes_as(image, "bytes")))
         return await self._call(_ops.RECOGNIZE_CELEBRITIES, request)
@@ -2240,13 +2579,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.SEARCH_FACES.request.model_validate(
             drop_none(
@@ -2287,17 +2631,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.SEARCH_FACES_BY_IMAGE.request.model_validate(
             drop_none(
@@ -2338,13 +2689,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.SEARCH_USERS.request.model_validate(
             drop_none(
@@ -2384,17 +2740,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            ImageTooLargeException: The input image size exceeds the allowed limit.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidImageFormatException: The provided image format is not supported.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.ImageTooLargeException: The input image size exceeds
+                the allowed limit.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidImageFormatException: The provided image
+                format is not supported.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.SEARCH_USERS_BY_IMAGE.request.model_validate(
             drop_none(
@@ -2430,19 +2793,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_CELEBRITY_RECOGNITION.request.model_validate(
             drop_none(
@@ -2484,19 +2853,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_CONTENT_MODERATION.request.model_validate(
             drop_none(
@@ -2534,19 +2909,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_FACE_DETECTION.request.model_validate(
             drop_none(
@@ -2586,20 +2967,27 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_FACE_SEARCH.request.model_validate(
             drop_none(
@@ -2645,19 +3033,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_LABEL_DETECTION.request.model_validate(
             drop_none(
@@ -2707,22 +3101,29 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidManifestException: Indicates that a provided manifest file is empty or larger
-                than the allowed limit.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ResourceNotReadyException: The requested resource isn't ready.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidManifestException: Indicates that a provided
+                manifest file is empty or larger than the allowed limit.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ResourceNotReadyException: The requested resource
+                isn't ready.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.START_MEDIA_ANALYSIS_JOB.request.model_validate(
             drop_none(
@@ -2765,19 +3166,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_PERSON_TRACKING.request.model_validate(
             drop_none(
@@ -2811,15 +3218,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.START_PROJECT_VERSION.request.model_validate(
             drop_none(
@@ -2858,19 +3272,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_SEGMENT_DETECTION.request.model_validate(
             drop_none(
@@ -2911,14 +3331,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.START_STREAM_PROCESSOR.request.model_validate(
             drop_none(name=name, start_selector=start_selector, stop_selector=stop_selector)
@@ -2950,19 +3376,25 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            IdempotentParameterMismatchException: A ClientRequestToken input parameter was reused
-                with an operation, but at least one of the other input parameters is different from
-                the previous call to the operation.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            InvalidS3ObjectException: Amazon Rekognition is unable to access the S3 object specified
-                in the request.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
-            VideoTooLargeException: The file size or duration of the supplied media is too large.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.IdempotentParameterMismatchException: A
+                ClientRequestToken input parameter was reused with an operation, but at least one of
+                the other input parameters is different from the previous call to the operation.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.InvalidS3ObjectException: Amazon Rekognition is
+                unable to access the S3 object specified in the request.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.VideoTooLargeException: The file size or duration of
+                the supplied media is too large.
         """
         request = _ops.START_TEXT_DETECTION.request.model_validate(
             drop_none(
@@ -2992,14 +3424,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.STOP_PROJECT_VERSION.request.model_validate(drop_none(project_version_arn=project_version_arn))
         return await self._call(_ops.STOP_PROJECT_VERSION, request)
@@ -3021,14 +3459,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.STOP_STREAM_PROCESSOR.request.model_validate(drop_none(name=name))
         return await self._call(_ops.STOP_STREAM_PROCESSOR, request)
@@ -3048,14 +3492,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ServiceQuotaExceededException: The size of the collection exceeds the allowed limit.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ServiceQuotaExceededException: The size of the
+                collection exceeds the allowed limit.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.TAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tags=tags))
         return await self._call(_ops.TAG_RESOURCE, request)
@@ -3073,13 +3523,18 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.UNTAG_RESOURCE.request.model_validate(drop_none(resource_arn=resource_arn, tag_keys=tag_keys))
         return await self._call(_ops.UNTAG_RESOURCE, request)
@@ -3104,15 +3559,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            LimitExceededException: An Amazon Rekognition service limit was exceeded.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.LimitExceededException: An Amazon Rekognition
+                service limit was exceeded.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.UPDATE_DATASET_ENTRIES.request.model_validate(
             drop_none(dataset_arn=dataset_arn, changes=changes)
@@ -3152,14 +3614,20 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            AccessDeniedException: You are not authorized to perform the action.
-            InternalServerError: Amazon Rekognition experienced a service issue.
-            InvalidParameterException: Input parameter violated a constraint.
-            ProvisionedThroughputExceededException: The number of requests exceeded your throughput
-                limit.
-            ResourceInUseException: The specified resource is already being used.
-            ResourceNotFoundException: The resource specified in the request cannot be found.
-            ThrottlingException: Amazon Rekognition is temporarily unable to process the request.
+            aws_vision_async.rekognition.errors.AccessDeniedException: You are not authorized to
+                perform the action.
+            aws_vision_async.rekognition.errors.InternalServerError: Amazon Rekognition experienced
+                a service issue.
+            aws_vision_async.rekognition.errors.InvalidParameterException: Input parameter violated
+                a constraint.
+            aws_vision_async.rekognition.errors.ProvisionedThroughputExceededException: The number
+                of requests exceeded your throughput limit.
+            aws_vision_async.rekognition.errors.ResourceInUseException: The specified resource is
+                already being used.
+            aws_vision_async.rekognition.errors.ResourceNotFoundException: The resource specified in
+                the request cannot be found.
+            aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
+                temporarily unable to process the request.
         """
         request = _ops.UPDATE_STREAM_PROCESSOR.request.model_validate(
             drop_none(
@@ -3199,10 +3667,11 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            DatasetCreatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
-                service's status message is quoted, and ``last_response`` is the last
-                ``DescribeDatasetResponse``.
-            DatasetCreatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.DatasetCreatedFailedError: A failure state was
+                reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeDatasetResponse``.
+            aws_vision_async.rekognition.errors.DatasetCreatedTimeoutError: ``max_wait`` passed
+                first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
@@ -3243,10 +3712,11 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            DatasetUpdatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
-                service's status message is quoted, and ``last_response`` is the last
-                ``DescribeDatasetResponse``.
-            DatasetUpdatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.DatasetUpdatedFailedError: A failure state was
+                reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeDatasetResponse``.
+            aws_vision_async.rekognition.errors.DatasetUpdatedTimeoutError: ``max_wait`` passed
+                first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
@@ -3263,8 +3733,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
     async def wait_until_project_created(
         self,
         *,
-        next_token: str | None = None,
-        max_results: int | None = None,
         project_names: Sequence[str] | None = None,
         features: Sequence[CustomizationFeature] | None = None,
         max_wait: float | None = None,
@@ -3276,12 +3744,10 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         Success: every ``ProjectDescriptions[].Status`` is ``"CREATED"``. The delay between polls
         grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter
         rules), and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to
-        typed errors; an error the waiter does not expect is raised as it is.
+        typed errors; an error the waiter does not expect is raised as it is. Each poll reads the
+        first page, at the service's default page size.
 
         Args:
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             project_names: A list of the projects that you want Rekognition to describe.
             features: Specifies the type of customization to filter projects by.
             max_wait: Seconds to wait at the most; default 300.
@@ -3293,15 +3759,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectCreatedFailedError: A failure state was reached (a ``WaiterFailedError``); the
-                service's status message is quoted, and ``last_response`` is the last
-                ``DescribeProjectsResponse``.
-            ProjectCreatedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectCreatedFailedError: A failure state was
+                reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectsResponse``.
+            aws_vision_async.rekognition.errors.ProjectCreatedTimeoutError: ``max_wait`` passed
+                first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECTS.request.model_validate(
-            drop_none(next_token=next_token, max_results=max_results, project_names=project_names, features=features)
+            drop_none(project_names=project_names, features=features)
         )
         return await self._wait(
             _waiters.PROJECT_CREATED,
@@ -3317,8 +3784,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         *,
         project_arn: str,
         version_names: Sequence[str] | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
@@ -3329,15 +3794,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         any ``ProjectVersionDescriptions[].Status`` is ``"COPYING_FAILED"``. The delay between polls
         grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter
         rules), and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to
-        typed errors; an error the waiter does not expect is raised as it is.
+        typed errors; an error the waiter does not expect is raised as it is. Each poll reads the
+        first page, at the service's default page size.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
                 model/adapter you want to describe.
             version_names: A list of model or project version names that you want to describe.
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             max_wait: Seconds to wait at the most; default 7200.
             min_delay: Shortest delay between polls, in seconds; default 60.
             max_delay: Longest delay between polls, in seconds; default 120.
@@ -3347,17 +3810,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectVersionCopiedFailedError: A failure state was reached (a ``WaiterFailedError``);
-                the service's status message is quoted, and ``last_response`` is the last
-                ``DescribeProjectVersionsResponse``.
-            ProjectVersionCopiedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectVersionCopiedFailedError: A failure state was
+                reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            aws_vision_async.rekognition.errors.ProjectVersionCopiedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
-            drop_none(
-                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
-            )
+            drop_none(project_arn=project_arn, version_names=version_names)
         )
         return await self._wait(
             _waiters.PROJECT_VERSION_COPIED,
@@ -3373,8 +3835,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         *,
         project_arn: str,
         version_names: Sequence[str] | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
@@ -3384,15 +3844,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         Success: ``length(ProjectVersionDescriptions || `[]`) == `0``` is ``true``. The delay
         between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
         Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
-        and mapped to typed errors; an error the waiter does not expect is raised as it is.
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
                 model/adapter you want to describe.
             version_names: A list of model or project version names that you want to describe.
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             max_wait: Seconds to wait at the most; default 1200.
             min_delay: Shortest delay between polls, in seconds; default 30.
             max_delay: Longest delay between polls, in seconds; default 120.
@@ -3402,17 +3860,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectVersionDeletedFailedError: A failure state was reached (a ``WaiterFailedError``);
-                the service's status message is quoted, and ``last_response`` is the last
-                ``DescribeProjectVersionsResponse``.
-            ProjectVersionDeletedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectVersionDeletedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            aws_vision_async.rekognition.errors.ProjectVersionDeletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
-            drop_none(
-                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
-            )
+            drop_none(project_arn=project_arn, version_names=version_names)
         )
         return await self._wait(
             _waiters.PROJECT_VERSION_DELETED,
@@ -3428,8 +3885,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         *,
         project_arn: str,
         version_names: Sequence[str] | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
@@ -3440,15 +3895,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         ``ProjectVersionDescriptions[].Status`` is ``"FAILED"``. The delay between polls grows
         exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
         and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
-        errors; an error the waiter does not expect is raised as it is.
+        errors; an error the waiter does not expect is raised as it is. Each poll reads the first
+        page, at the service's default page size.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
                 model/adapter you want to describe.
             version_names: A list of model or project version names that you want to describe.
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             max_wait: Seconds to wait at the most; default 1200.
             min_delay: Shortest delay between polls, in seconds; default 30.
             max_delay: Longest delay between polls, in seconds; default 120.
@@ -3458,17 +3911,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectVersionRunningFailedError: A failure state was reached (a ``WaiterFailedError``);
-                the service's status message is quoted, and ``last_response`` is the last
-                ``DescribeProjectVersionsResponse``.
-            ProjectVersionRunningTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectVersionRunningFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            aws_vision_async.rekognition.errors.ProjectVersionRunningTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
-            drop_none(
-                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
-            )
+            drop_none(project_arn=project_arn, version_names=version_names)
         )
         return await self._wait(
             _waiters.PROJECT_VERSION_RUNNING,
@@ -3484,8 +3936,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         *,
         project_arn: str,
         version_names: Sequence[str] | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
@@ -3496,15 +3946,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         ``ProjectVersionDescriptions[].Status`` is ``"FAILED"``. The delay between polls grows
         exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy waiter rules),
         and never runs past ``max_wait``. Each poll is a normal call: retried and mapped to typed
-        errors; an error the waiter does not expect is raised as it is.
+        errors; an error the waiter does not expect is raised as it is. Each poll reads the first
+        page, at the service's default page size.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
                 model/adapter you want to describe.
             version_names: A list of model or project version names that you want to describe.
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             max_wait: Seconds to wait at the most; default 1200.
             min_delay: Shortest delay between polls, in seconds; default 30.
             max_delay: Longest delay between polls, in seconds; default 120.
@@ -3514,17 +3962,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectVersionStoppedFailedError: A failure state was reached (a ``WaiterFailedError``);
-                the service's status message is quoted, and ``last_response`` is the last
-                ``DescribeProjectVersionsResponse``.
-            ProjectVersionStoppedTimeoutError: ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectVersionStoppedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            aws_vision_async.rekognition.errors.ProjectVersionStoppedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
-            drop_none(
-                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
-            )
+            drop_none(project_arn=project_arn, version_names=version_names)
         )
         return await self._wait(
             _waiters.PROJECT_VERSION_STOPPED,
@@ -3540,8 +3987,6 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         *,
         project_arn: str,
         version_names: Sequence[str] | None = None,
-        next_token: str | None = None,
-        max_results: int | None = None,
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
@@ -3552,15 +3997,13 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         any ``ProjectVersionDescriptions[].Status`` is ``"TRAINING_FAILED"``. The delay between
         polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the Smithy
         waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried and
-        mapped to typed errors; an error the waiter does not expect is raised as it is.
+        mapped to typed errors; an error the waiter does not expect is raised as it is. Each poll
+        reads the first page, at the service's default page size.
 
         Args:
             project_arn: The Amazon Resource Name (ARN) of the project that contains the
                 model/adapter you want to describe.
             version_names: A list of model or project version names that you want to describe.
-            next_token: If the previous response was incomplete (because there is more results to
-                retrieve), Amazon Rekognition returns a pagination token in the response.
-            max_results: The maximum number of results to return per paginated call.
             max_wait: Seconds to wait at the most; default 43200.
             min_delay: Shortest delay between polls, in seconds; default 120.
             max_delay: Longest delay between polls, in seconds; default 120.
@@ -3570,18 +4013,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
-            ProjectVersionTrainingCompletedFailedError: A failure state was reached (a
-                ``WaiterFailedError``); the service's status message is quoted, and
-                ``last_response`` is the last ``DescribeProjectVersionsResponse``.
-            ProjectVersionTrainingCompletedTimeoutError: ``max_wait`` passed first (a
-                ``WaiterTimeoutError``).
+            aws_vision_async.rekognition.errors.ProjectVersionTrainingCompletedFailedError: A
+                failure state was reached (a ``WaiterFailedError``); the service's status message is
+                quoted, and ``last_response`` is the last ``DescribeProjectVersionsResponse``.
+            aws_vision_async.rekognition.errors.ProjectVersionTrainingCompletedTimeoutError:
+                ``max_wait`` passed first (a ``WaiterTimeoutError``).
             TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
                 sent.
         """
         request = _ops.DESCRIBE_PROJECT_VERSIONS.request.model_validate(
-            drop_none(
-                project_arn=project_arn, version_names=version_names, next_token=next_token, max_results=max_results
-            )
+            drop_none(project_arn=project_arn, version_names=version_names)
         )
         return await self._wait(
             _waiters.PROJECT_VERSION_TRAINING_COMPLETED,

@@ -8,7 +8,7 @@ it arrives as a plain ``str``. Structures sent to the service are strict; those
 received are lenient and keep unknown fields in ``model_extra``.
 
 Each class is created on first use of its name: the classes live in private modules
-(``._models``), one per operation, and this module imports the one a name needs.
+(``._shapes``), one per operation, and this module imports the one a name needs.
 """
 
 from __future__ import annotations
@@ -17,22 +17,13 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
-    from ._models._associate_faces import (
-        AccessDeniedException,
+    from ._shapes._associate_faces import (
         AssociatedFace,
         AssociateFacesRequest,
         AssociateFacesResponse,
-        ConflictException,
-        IdempotentParameterMismatchException,
-        InternalServerError,
-        InvalidParameterException,
-        ProvisionedThroughputExceededException,
-        ResourceNotFoundException,
-        ServiceQuotaExceededException,
-        ThrottlingException,
         UnsuccessfulFaceAssociation,
     )
-    from ._models._compare_faces import (
+    from ._shapes._compare_faces import (
         BoundingBox,
         ComparedFace,
         ComparedSourceImageFace,
@@ -42,33 +33,27 @@ if TYPE_CHECKING:
         Emotion,
         Image,
         ImageQuality,
-        ImageTooLargeException,
-        InvalidImageFormatException,
-        InvalidS3ObjectException,
         Landmark,
         Pose,
         S3Object,
         Smile,
     )
-    from ._models._copy_project_version import (
+    from ._shapes._copy_project_version import (
         CopyProjectVersionRequest,
         CopyProjectVersionResponse,
-        LimitExceededException,
         OutputConfig,
-        ResourceInUseException,
     )
-    from ._models._create_collection import (
+    from ._shapes._create_collection import (
         CreateCollectionRequest,
         CreateCollectionResponse,
-        ResourceAlreadyExistsException,
     )
-    from ._models._create_dataset import (
+    from ._shapes._create_dataset import (
         CreateDatasetRequest,
         CreateDatasetResponse,
         DatasetSource,
         GroundTruthManifest,
     )
-    from ._models._create_face_liveness_session import (
+    from ._shapes._create_face_liveness_session import (
         ChallengePreference,
         CreateFaceLivenessSessionRequest,
         CreateFaceLivenessSessionRequestSettings,
@@ -76,11 +61,11 @@ if TYPE_CHECKING:
         LivenessOutputConfig,
         Versions,
     )
-    from ._models._create_project import (
+    from ._shapes._create_project import (
         CreateProjectRequest,
         CreateProjectResponse,
     )
-    from ._models._create_project_version import (
+    from ._shapes._create_project_version import (
         Asset,
         CreateProjectVersionRequest,
         CreateProjectVersionResponse,
@@ -89,7 +74,7 @@ if TYPE_CHECKING:
         TestingData,
         TrainingData,
     )
-    from ._models._create_stream_processor import (
+    from ._shapes._create_stream_processor import (
         ConnectedHomeSettings,
         CreateStreamProcessorRequest,
         CreateStreamProcessorResponse,
@@ -105,83 +90,80 @@ if TYPE_CHECKING:
         StreamProcessorOutput,
         StreamProcessorSettings,
     )
-    from ._models._create_user import (
+    from ._shapes._create_user import (
         CreateUserRequest,
         CreateUserResponse,
     )
-    from ._models._delete_collection import (
+    from ._shapes._delete_collection import (
         DeleteCollectionRequest,
         DeleteCollectionResponse,
     )
-    from ._models._delete_dataset import (
+    from ._shapes._delete_dataset import (
         DeleteDatasetRequest,
         DeleteDatasetResponse,
     )
-    from ._models._delete_faces import (
+    from ._shapes._delete_faces import (
         DeleteFacesRequest,
         DeleteFacesResponse,
         UnsuccessfulFaceDeletion,
     )
-    from ._models._delete_project import (
+    from ._shapes._delete_project import (
         DeleteProjectRequest,
         DeleteProjectResponse,
     )
-    from ._models._delete_project_policy import (
+    from ._shapes._delete_project_policy import (
         DeleteProjectPolicyRequest,
         DeleteProjectPolicyResponse,
-        InvalidPolicyRevisionIdException,
     )
-    from ._models._delete_project_version import (
+    from ._shapes._delete_project_version import (
         DeleteProjectVersionRequest,
         DeleteProjectVersionResponse,
     )
-    from ._models._delete_stream_processor import (
+    from ._shapes._delete_stream_processor import (
         DeleteStreamProcessorRequest,
         DeleteStreamProcessorResponse,
     )
-    from ._models._delete_user import (
+    from ._shapes._delete_user import (
         DeleteUserRequest,
         DeleteUserResponse,
     )
-    from ._models._describe_collection import (
+    from ._shapes._describe_collection import (
         DescribeCollectionRequest,
         DescribeCollectionResponse,
     )
-    from ._models._describe_dataset import (
+    from ._shapes._describe_dataset import (
         DatasetDescription,
         DatasetStats,
         DescribeDatasetRequest,
         DescribeDatasetResponse,
     )
-    from ._models._describe_project_versions import (
+    from ._shapes._describe_project_versions import (
         DescribeProjectVersionsRequest,
         DescribeProjectVersionsResponse,
         EvaluationResult,
-        InvalidPaginationTokenException,
         ProjectVersionDescription,
         Summary,
         TestingDataResult,
         TrainingDataResult,
         ValidationData,
     )
-    from ._models._describe_projects import (
+    from ._shapes._describe_projects import (
         DatasetMetadata,
         DescribeProjectsRequest,
         DescribeProjectsResponse,
         ProjectDescription,
     )
-    from ._models._describe_stream_processor import (
+    from ._shapes._describe_stream_processor import (
         DescribeStreamProcessorRequest,
         DescribeStreamProcessorResponse,
     )
-    from ._models._detect_custom_labels import (
+    from ._shapes._detect_custom_labels import (
         CustomLabel,
         DetectCustomLabelsRequest,
         DetectCustomLabelsResponse,
         Geometry,
-        ResourceNotReadyException,
     )
-    from ._models._detect_faces import (
+    from ._shapes._detect_faces import (
         AgeRange,
         Beard,
         DetectFacesRequest,
@@ -196,7 +178,7 @@ if TYPE_CHECKING:
         Mustache,
         Sunglasses,
     )
-    from ._models._detect_labels import (
+    from ._shapes._detect_labels import (
         DetectLabelsImageBackground,
         DetectLabelsImageForeground,
         DetectLabelsImageProperties,
@@ -213,17 +195,16 @@ if TYPE_CHECKING:
         LabelCategory,
         Parent,
     )
-    from ._models._detect_moderation_labels import (
+    from ._shapes._detect_moderation_labels import (
         ContentType,
         DetectModerationLabelsRequest,
         DetectModerationLabelsResponse,
         HumanLoopActivationOutput,
         HumanLoopConfig,
         HumanLoopDataAttributes,
-        HumanLoopQuotaExceededException,
         ModerationLabel,
     )
-    from ._models._detect_protective_equipment import (
+    from ._shapes._detect_protective_equipment import (
         CoversBodyPart,
         DetectProtectiveEquipmentRequest,
         DetectProtectiveEquipmentResponse,
@@ -233,25 +214,25 @@ if TYPE_CHECKING:
         ProtectiveEquipmentSummarizationAttributes,
         ProtectiveEquipmentSummary,
     )
-    from ._models._detect_text import (
+    from ._shapes._detect_text import (
         DetectionFilter,
         DetectTextFilters,
         DetectTextRequest,
         DetectTextResponse,
         TextDetection,
     )
-    from ._models._disassociate_faces import (
+    from ._shapes._disassociate_faces import (
         DisassociatedFace,
         DisassociateFacesRequest,
         DisassociateFacesResponse,
         UnsuccessfulFaceDisassociation,
     )
-    from ._models._distribute_dataset_entries import (
+    from ._shapes._distribute_dataset_entries import (
         DistributeDataset,
         DistributeDatasetEntriesRequest,
         DistributeDatasetEntriesResponse,
     )
-    from ._models._enums import (
+    from ._shapes._enums import (
         Attribute,
         BodyPart,
         CelebrityRecognitionSortBy,
@@ -298,12 +279,12 @@ if TYPE_CHECKING:
         VideoColorRange,
         VideoJobStatus,
     )
-    from ._models._get_celebrity_info import (
+    from ._shapes._get_celebrity_info import (
         GetCelebrityInfoRequest,
         GetCelebrityInfoResponse,
         KnownGender,
     )
-    from ._models._get_celebrity_recognition import (
+    from ._shapes._get_celebrity_recognition import (
         CelebrityDetail,
         CelebrityRecognition,
         GetCelebrityRecognitionRequest,
@@ -311,27 +292,26 @@ if TYPE_CHECKING:
         Video,
         VideoMetadata,
     )
-    from ._models._get_content_moderation import (
+    from ._shapes._get_content_moderation import (
         ContentModerationDetection,
         GetContentModerationRequest,
         GetContentModerationRequestMetadata,
         GetContentModerationResponse,
     )
-    from ._models._get_face_detection import (
+    from ._shapes._get_face_detection import (
         FaceDetection,
         GetFaceDetectionRequest,
         GetFaceDetectionResponse,
     )
-    from ._models._get_face_liveness_session_results import (
+    from ._shapes._get_face_liveness_session_results import (
         AuditImage,
         Challenge,
         FeedbackItem,
         GetFaceLivenessSessionResultsRequest,
         GetFaceLivenessSessionResultsResponse,
         SessionMetadata,
-        SessionNotFoundException,
     )
-    from ._models._get_face_search import (
+    from ._shapes._get_face_search import (
         Face,
         FaceMatch,
         GetFaceSearchRequest,
@@ -339,13 +319,13 @@ if TYPE_CHECKING:
         PersonDetail,
         PersonMatch,
     )
-    from ._models._get_label_detection import (
+    from ._shapes._get_label_detection import (
         GetLabelDetectionRequest,
         GetLabelDetectionRequestMetadata,
         GetLabelDetectionResponse,
         LabelDetection,
     )
-    from ._models._get_media_analysis_job import (
+    from ._shapes._get_media_analysis_job import (
         GetMediaAnalysisJobRequest,
         GetMediaAnalysisJobResponse,
         MediaAnalysisDetectModerationLabelsConfig,
@@ -357,12 +337,12 @@ if TYPE_CHECKING:
         MediaAnalysisOutputConfig,
         MediaAnalysisResults,
     )
-    from ._models._get_person_tracking import (
+    from ._shapes._get_person_tracking import (
         GetPersonTrackingRequest,
         GetPersonTrackingResponse,
         PersonDetection,
     )
-    from ._models._get_segment_detection import (
+    from ._shapes._get_segment_detection import (
         AudioMetadata,
         GetSegmentDetectionRequest,
         GetSegmentDetectionResponse,
@@ -371,79 +351,78 @@ if TYPE_CHECKING:
         ShotSegment,
         TechnicalCueSegment,
     )
-    from ._models._get_text_detection import (
+    from ._shapes._get_text_detection import (
         GetTextDetectionRequest,
         GetTextDetectionResponse,
         TextDetectionResult,
     )
-    from ._models._index_faces import (
+    from ._shapes._index_faces import (
         FaceRecord,
         IndexFacesRequest,
         IndexFacesResponse,
         UnindexedFace,
     )
-    from ._models._list_collections import (
+    from ._shapes._list_collections import (
         CollectionSummary,
         ListCollectionsRequest,
         ListCollectionsResponse,
     )
-    from ._models._list_dataset_entries import (
+    from ._shapes._list_dataset_entries import (
         ListDatasetEntriesRequest,
         ListDatasetEntriesResponse,
     )
-    from ._models._list_dataset_labels import (
+    from ._shapes._list_dataset_labels import (
         DatasetLabelDescription,
         DatasetLabelStats,
         ListDatasetLabelsRequest,
         ListDatasetLabelsResponse,
     )
-    from ._models._list_faces import (
+    from ._shapes._list_faces import (
         ListFacesRequest,
         ListFacesResponse,
     )
-    from ._models._list_media_analysis_jobs import (
+    from ._shapes._list_media_analysis_jobs import (
         ListMediaAnalysisJobsRequest,
         ListMediaAnalysisJobsResponse,
         MediaAnalysisJobDescription,
     )
-    from ._models._list_project_policies import (
+    from ._shapes._list_project_policies import (
         ListProjectPoliciesRequest,
         ListProjectPoliciesResponse,
         ProjectPolicy,
     )
-    from ._models._list_stream_processors import (
+    from ._shapes._list_stream_processors import (
         ListStreamProcessorsRequest,
         ListStreamProcessorsResponse,
         StreamProcessor,
     )
-    from ._models._list_tags_for_resource import (
+    from ._shapes._list_tags_for_resource import (
         ListTagsForResourceRequest,
         ListTagsForResourceResponse,
     )
-    from ._models._list_users import (
+    from ._shapes._list_users import (
         ListUsersRequest,
         ListUsersResponse,
         User,
     )
-    from ._models._put_project_policy import (
-        MalformedPolicyDocumentException,
+    from ._shapes._put_project_policy import (
         PutProjectPolicyRequest,
         PutProjectPolicyResponse,
     )
-    from ._models._recognize_celebrities import (
+    from ._shapes._recognize_celebrities import (
         Celebrity,
         RecognizeCelebritiesRequest,
         RecognizeCelebritiesResponse,
     )
-    from ._models._search_faces import (
+    from ._shapes._search_faces import (
         SearchFacesRequest,
         SearchFacesResponse,
     )
-    from ._models._search_faces_by_image import (
+    from ._shapes._search_faces_by_image import (
         SearchFacesByImageRequest,
         SearchFacesByImageResponse,
     )
-    from ._models._search_users import (
+    from ._shapes._search_users import (
         MatchedUser,
         SearchedFace,
         SearchedUser,
@@ -451,49 +430,47 @@ if TYPE_CHECKING:
         SearchUsersResponse,
         UserMatch,
     )
-    from ._models._search_users_by_image import (
+    from ._shapes._search_users_by_image import (
         SearchedFaceDetails,
         SearchUsersByImageRequest,
         SearchUsersByImageResponse,
         UnsearchedFace,
     )
-    from ._models._start_celebrity_recognition import (
+    from ._shapes._start_celebrity_recognition import (
         NotificationChannel,
         StartCelebrityRecognitionRequest,
         StartCelebrityRecognitionResponse,
-        VideoTooLargeException,
     )
-    from ._models._start_content_moderation import (
+    from ._shapes._start_content_moderation import (
         StartContentModerationRequest,
         StartContentModerationResponse,
     )
-    from ._models._start_face_detection import (
+    from ._shapes._start_face_detection import (
         StartFaceDetectionRequest,
         StartFaceDetectionResponse,
     )
-    from ._models._start_face_search import (
+    from ._shapes._start_face_search import (
         StartFaceSearchRequest,
         StartFaceSearchResponse,
     )
-    from ._models._start_label_detection import (
+    from ._shapes._start_label_detection import (
         LabelDetectionSettings,
         StartLabelDetectionRequest,
         StartLabelDetectionResponse,
     )
-    from ._models._start_media_analysis_job import (
-        InvalidManifestException,
+    from ._shapes._start_media_analysis_job import (
         StartMediaAnalysisJobRequest,
         StartMediaAnalysisJobResponse,
     )
-    from ._models._start_person_tracking import (
+    from ._shapes._start_person_tracking import (
         StartPersonTrackingRequest,
         StartPersonTrackingResponse,
     )
-    from ._models._start_project_version import (
+    from ._shapes._start_project_version import (
         StartProjectVersionRequest,
         StartProjectVersionResponse,
     )
-    from ._models._start_segment_detection import (
+    from ._shapes._start_segment_detection import (
         BlackFrame,
         StartSegmentDetectionFilters,
         StartSegmentDetectionRequest,
@@ -501,40 +478,40 @@ if TYPE_CHECKING:
         StartShotDetectionFilter,
         StartTechnicalCueDetectionFilter,
     )
-    from ._models._start_stream_processor import (
+    from ._shapes._start_stream_processor import (
         KinesisVideoStreamStartSelector,
         StartStreamProcessorRequest,
         StartStreamProcessorResponse,
         StreamProcessingStartSelector,
         StreamProcessingStopSelector,
     )
-    from ._models._start_text_detection import (
+    from ._shapes._start_text_detection import (
         StartTextDetectionFilters,
         StartTextDetectionRequest,
         StartTextDetectionResponse,
     )
-    from ._models._stop_project_version import (
+    from ._shapes._stop_project_version import (
         StopProjectVersionRequest,
         StopProjectVersionResponse,
     )
-    from ._models._stop_stream_processor import (
+    from ._shapes._stop_stream_processor import (
         StopStreamProcessorRequest,
         StopStreamProcessorResponse,
     )
-    from ._models._tag_resource import (
+    from ._shapes._tag_resource import (
         TagResourceRequest,
         TagResourceResponse,
     )
-    from ._models._untag_resource import (
+    from ._shapes._untag_resource import (
         UntagResourceRequest,
         UntagResourceResponse,
     )
-    from ._models._update_dataset_entries import (
+    from ._shapes._update_dataset_entries import (
         DatasetChanges,
         UpdateDatasetEntriesRequest,
         UpdateDatasetEntriesResponse,
     )
-    from ._models._update_stream_processor import (
+    from ._shapes._update_stream_processor import (
         ConnectedHomeSettingsForUpdate,
         StreamProcessorSettingsForUpdate,
         UpdateStreamProcessorRequest,
@@ -542,7 +519,6 @@ if TYPE_CHECKING:
     )
 
 __all__ = [
-    "AccessDeniedException",
     "AgeRange",
     "Asset",
     "AssociateFacesRequest",
@@ -568,7 +544,6 @@ __all__ = [
     "CompareFacesResponse",
     "ComparedFace",
     "ComparedSourceImageFace",
-    "ConflictException",
     "ConnectedHomeSettings",
     "ConnectedHomeSettingsForUpdate",
     "ContentClassifier",
@@ -712,21 +687,11 @@ __all__ = [
     "HumanLoopActivationOutput",
     "HumanLoopConfig",
     "HumanLoopDataAttributes",
-    "HumanLoopQuotaExceededException",
-    "IdempotentParameterMismatchException",
     "Image",
     "ImageQuality",
-    "ImageTooLargeException",
     "IndexFacesRequest",
     "IndexFacesResponse",
     "Instance",
-    "InternalServerError",
-    "InvalidImageFormatException",
-    "InvalidManifestException",
-    "InvalidPaginationTokenException",
-    "InvalidParameterException",
-    "InvalidPolicyRevisionIdException",
-    "InvalidS3ObjectException",
     "KinesisDataStream",
     "KinesisVideoStream",
     "KinesisVideoStreamStartSelector",
@@ -742,7 +707,6 @@ __all__ = [
     "LabelDetectionSortBy",
     "Landmark",
     "LandmarkType",
-    "LimitExceededException",
     "ListCollectionsRequest",
     "ListCollectionsResponse",
     "ListDatasetEntriesRequest",
@@ -763,7 +727,6 @@ __all__ = [
     "ListUsersResponse",
     "LivenessOutputConfig",
     "LivenessSessionStatus",
-    "MalformedPolicyDocumentException",
     "MatchedUser",
     "MediaAnalysisDetectModerationLabelsConfig",
     "MediaAnalysisInput",
@@ -800,7 +763,6 @@ __all__ = [
     "ProtectiveEquipmentSummarizationAttributes",
     "ProtectiveEquipmentSummary",
     "ProtectiveEquipmentType",
-    "ProvisionedThroughputExceededException",
     "PutProjectPolicyRequest",
     "PutProjectPolicyResponse",
     "QualityFilter",
@@ -808,10 +770,6 @@ __all__ = [
     "RecognizeCelebritiesRequest",
     "RecognizeCelebritiesResponse",
     "RegionOfInterest",
-    "ResourceAlreadyExistsException",
-    "ResourceInUseException",
-    "ResourceNotFoundException",
-    "ResourceNotReadyException",
     "S3Destination",
     "S3Object",
     "SearchFacesByImageRequest",
@@ -828,9 +786,7 @@ __all__ = [
     "SegmentDetection",
     "SegmentType",
     "SegmentTypeInfo",
-    "ServiceQuotaExceededException",
     "SessionMetadata",
-    "SessionNotFoundException",
     "ShotSegment",
     "Smile",
     "StartCelebrityRecognitionRequest",
@@ -885,7 +841,6 @@ __all__ = [
     "TextDetection",
     "TextDetectionResult",
     "TextTypes",
-    "ThrottlingException",
     "TrainingData",
     "TrainingDataResult",
     "UnindexedFace",
@@ -912,11 +867,9 @@ __all__ = [
     "VideoColorRange",
     "VideoJobStatus",
     "VideoMetadata",
-    "VideoTooLargeException",
 ]
 
 _MODULES: Final[dict[str, str]] = {
-    "AccessDeniedException": "_associate_faces",
     "AgeRange": "_detect_faces",
     "Asset": "_create_project_version",
     "AssociateFacesRequest": "_associate_faces",
@@ -942,7 +895,6 @@ _MODULES: Final[dict[str, str]] = {
     "CompareFacesResponse": "_compare_faces",
     "ComparedFace": "_compare_faces",
     "ComparedSourceImageFace": "_compare_faces",
-    "ConflictException": "_associate_faces",
     "ConnectedHomeSettings": "_create_stream_processor",
     "ConnectedHomeSettingsForUpdate": "_update_stream_processor",
     "ContentClassifier": "_enums",
@@ -1086,21 +1038,11 @@ _MODULES: Final[dict[str, str]] = {
     "HumanLoopActivationOutput": "_detect_moderation_labels",
     "HumanLoopConfig": "_detect_moderation_labels",
     "HumanLoopDataAttributes": "_detect_moderation_labels",
-    "HumanLoopQuotaExceededException": "_detect_moderation_labels",
-    "IdempotentParameterMismatchException": "_associate_faces",
     "Image": "_compare_faces",
     "ImageQuality": "_compare_faces",
-    "ImageTooLargeException": "_compare_faces",
     "IndexFacesRequest": "_index_faces",
     "IndexFacesResponse": "_index_faces",
     "Instance": "_detect_labels",
-    "InternalServerError": "_associate_faces",
-    "InvalidImageFormatException": "_compare_faces",
-    "InvalidManifestException": "_start_media_analysis_job",
-    "InvalidPaginationTokenException": "_describe_project_versions",
-    "InvalidParameterException": "_associate_faces",
-    "InvalidPolicyRevisionIdException": "_delete_project_policy",
-    "InvalidS3ObjectException": "_compare_faces",
     "KinesisDataStream": "_create_stream_processor",
     "KinesisVideoStream": "_create_stream_processor",
     "KinesisVideoStreamStartSelector": "_start_stream_processor",
@@ -1116,7 +1058,6 @@ _MODULES: Final[dict[str, str]] = {
     "LabelDetectionSortBy": "_enums",
     "Landmark": "_compare_faces",
     "LandmarkType": "_enums",
-    "LimitExceededException": "_copy_project_version",
     "ListCollectionsRequest": "_list_collections",
     "ListCollectionsResponse": "_list_collections",
     "ListDatasetEntriesRequest": "_list_dataset_entries",
@@ -1137,7 +1078,6 @@ _MODULES: Final[dict[str, str]] = {
     "ListUsersResponse": "_list_users",
     "LivenessOutputConfig": "_create_face_liveness_session",
     "LivenessSessionStatus": "_enums",
-    "MalformedPolicyDocumentException": "_put_project_policy",
     "MatchedUser": "_search_users",
     "MediaAnalysisDetectModerationLabelsConfig": "_get_media_analysis_job",
     "MediaAnalysisInput": "_get_media_analysis_job",
@@ -1174,7 +1114,6 @@ _MODULES: Final[dict[str, str]] = {
     "ProtectiveEquipmentSummarizationAttributes": "_detect_protective_equipment",
     "ProtectiveEquipmentSummary": "_detect_protective_equipment",
     "ProtectiveEquipmentType": "_enums",
-    "ProvisionedThroughputExceededException": "_associate_faces",
     "PutProjectPolicyRequest": "_put_project_policy",
     "PutProjectPolicyResponse": "_put_project_policy",
     "QualityFilter": "_enums",
@@ -1182,10 +1121,6 @@ _MODULES: Final[dict[str, str]] = {
     "RecognizeCelebritiesRequest": "_recognize_celebrities",
     "RecognizeCelebritiesResponse": "_recognize_celebrities",
     "RegionOfInterest": "_create_stream_processor",
-    "ResourceAlreadyExistsException": "_create_collection",
-    "ResourceInUseException": "_copy_project_version",
-    "ResourceNotFoundException": "_associate_faces",
-    "ResourceNotReadyException": "_detect_custom_labels",
     "S3Destination": "_create_stream_processor",
     "S3Object": "_compare_faces",
     "SearchFacesByImageRequest": "_search_faces_by_image",
@@ -1202,9 +1137,7 @@ _MODULES: Final[dict[str, str]] = {
     "SegmentDetection": "_get_segment_detection",
     "SegmentType": "_enums",
     "SegmentTypeInfo": "_get_segment_detection",
-    "ServiceQuotaExceededException": "_associate_faces",
     "SessionMetadata": "_get_face_liveness_session_results",
-    "SessionNotFoundException": "_get_face_liveness_session_results",
     "ShotSegment": "_get_segment_detection",
     "Smile": "_compare_faces",
     "StartCelebrityRecognitionRequest": "_start_celebrity_recognition",
@@ -1259,7 +1192,6 @@ _MODULES: Final[dict[str, str]] = {
     "TextDetection": "_detect_text",
     "TextDetectionResult": "_get_text_detection",
     "TextTypes": "_enums",
-    "ThrottlingException": "_associate_faces",
     "TrainingData": "_create_project_version",
     "TrainingDataResult": "_describe_project_versions",
     "UnindexedFace": "_index_faces",
@@ -1286,16 +1218,15 @@ _MODULES: Final[dict[str, str]] = {
     "VideoColorRange": "_enums",
     "VideoJobStatus": "_enums",
     "VideoMetadata": "_get_celebrity_recognition",
-    "VideoTooLargeException": "_start_celebrity_recognition",
 }
-"""The private module (in ``._models``) of each public name."""
+"""The private module (in ``._shapes``) of each public name."""
 
 
 def __getattr__(name: str) -> object:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value: object = getattr(import_module(f"{__package__}._models.{module}"), name)
+    value: object = getattr(import_module(f"{__package__}._shapes.{module}"), name)
     globals()[name] = value
     return value
 

@@ -18,7 +18,6 @@ __all__ = [
     "DetectCustomLabelsRequest",
     "DetectCustomLabelsResponse",
     "Geometry",
-    "ResourceNotReadyException",
 ]
 
 
@@ -77,10 +76,3 @@ class Geometry(OutputShape):
         default=None, validation_alias="Polygon", serialization_alias="Polygon"
     )
     """Within the bounding box, a fine-grained polygon around the detected item."""
-
-
-class ResourceNotReadyException(OutputShape):
-    """The requested resource isn't ready. For example, this exception occurs when you call
-    DetectCustomLabels with a model version that isn't deployed."""
-
-    pass

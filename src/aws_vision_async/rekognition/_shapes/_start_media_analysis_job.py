@@ -9,20 +9,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._get_media_analysis_job import MediaAnalysisInput, MediaAnalysisOperationsConfig, MediaAnalysisOutputConfig
 
 __all__ = [
-    "InvalidManifestException",
     "StartMediaAnalysisJobRequest",
     "StartMediaAnalysisJobResponse",
 ]
-
-
-class InvalidManifestException(OutputShape):
-    """Indicates that a provided manifest file is empty or larger than the allowed limit."""
-
-    pass
 
 
 class StartMediaAnalysisJobRequest(InputShape):

@@ -12,14 +12,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern
 
 __all__ = [
     "CopyProjectVersionRequest",
     "CopyProjectVersionResponse",
-    "LimitExceededException",
     "OutputConfig",
-    "ResourceInUseException",
 ]
 
 
@@ -103,15 +101,6 @@ class CopyProjectVersionResponse(Response):
     """The ARN of the copied model version in the destination project."""
 
 
-class LimitExceededException(OutputShape):
-    """An Amazon Rekognition service limit was exceeded. For example, if you start too many jobs
-    concurrently, subsequent calls to start operations (ex: StartLabelDetection) will raise a
-    LimitExceededException exception (HTTP status code: 400) until the number of concurrently
-    running jobs is below the Amazon Rekognition service limit."""
-
-    pass
-
-
 class OutputConfig(InputShape):
     """The S3 bucket and folder location where training output is placed."""
 
@@ -137,9 +126,3 @@ class _OutputConfigReply(OutputConfig):
     """The S3 bucket where training output is placed."""
     s3_key_prefix: str | None = Field(default=None, validation_alias="S3KeyPrefix", serialization_alias="S3KeyPrefix")
     """The prefix applied to the training output files."""
-
-
-class ResourceInUseException(OutputShape):
-    """The specified resource is already being used."""
-
-    pass

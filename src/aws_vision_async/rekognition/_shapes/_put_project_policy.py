@@ -9,20 +9,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
-    "MalformedPolicyDocumentException",
     "PutProjectPolicyRequest",
     "PutProjectPolicyResponse",
 ]
-
-
-class MalformedPolicyDocumentException(OutputShape):
-    """The format of the project policy document that you supplied to PutProjectPolicy is
-    incorrect."""
-
-    pass
 
 
 class PutProjectPolicyRequest(InputShape):

@@ -21,7 +21,6 @@ __all__ = [
     "HumanLoopActivationOutput",
     "HumanLoopConfig",
     "HumanLoopDataAttributes",
-    "HumanLoopQuotaExceededException",
     "ModerationLabel",
 ]
 
@@ -133,17 +132,6 @@ class HumanLoopDataAttributes(InputShape):
         default=None, validation_alias="ContentClassifiers", serialization_alias="ContentClassifiers"
     )
     """Sets whether the input image is free of personally identifiable information."""
-
-
-class HumanLoopQuotaExceededException(OutputShape):
-    """The number of in-progress human reviews you have has exceeded the number allowed."""
-
-    resource_type: str | None = Field(default=None, validation_alias="ResourceType", serialization_alias="ResourceType")
-    """The resource type."""
-    quota_code: str | None = Field(default=None, validation_alias="QuotaCode", serialization_alias="QuotaCode")
-    """The quota code."""
-    service_code: str | None = Field(default=None, validation_alias="ServiceCode", serialization_alias="ServiceCode")
-    """The service code."""
 
 
 class ModerationLabel(OutputShape):

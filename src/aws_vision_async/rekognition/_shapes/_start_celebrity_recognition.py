@@ -9,14 +9,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 from ._get_celebrity_recognition import Video
 
 __all__ = [
     "NotificationChannel",
     "StartCelebrityRecognitionRequest",
     "StartCelebrityRecognitionResponse",
-    "VideoTooLargeException",
 ]
 
 
@@ -69,9 +68,3 @@ class StartCelebrityRecognitionResponse(Response):
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """The identifier for the celebrity recognition analysis job."""
-
-
-class VideoTooLargeException(OutputShape):
-    """The file size or duration of the supplied media is too large. The maximum file size is 10GB."""
-
-    pass

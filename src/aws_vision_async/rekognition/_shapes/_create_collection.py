@@ -10,12 +10,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_DICT, InputShape, Response, aws_pattern
 
 __all__ = [
     "CreateCollectionRequest",
     "CreateCollectionResponse",
-    "ResourceAlreadyExistsException",
 ]
 
 
@@ -65,9 +64,3 @@ class CreateCollectionResponse(Response):
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
     """Version number of the face detection model associated with the collection you are creating."""
-
-
-class ResourceAlreadyExistsException(OutputShape):
-    """A resource with the specified ID already exists."""
-
-    pass

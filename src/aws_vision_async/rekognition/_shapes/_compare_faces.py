@@ -25,9 +25,6 @@ __all__ = [
     "Emotion",
     "Image",
     "ImageQuality",
-    "ImageTooLargeException",
-    "InvalidImageFormatException",
-    "InvalidS3ObjectException",
     "Landmark",
     "Pose",
     "S3Object",
@@ -190,25 +187,6 @@ class ImageQuality(OutputShape):
     """Value representing brightness of the face."""
     sharpness: float | None = Field(default=None, validation_alias="Sharpness", serialization_alias="Sharpness")
     """Value representing sharpness of the face."""
-
-
-class ImageTooLargeException(OutputShape):
-    """The input image size exceeds the allowed limit. If you are calling
-    DetectProtectiveEquipment, the image size or resolution exceeds the allowed limit."""
-
-    pass
-
-
-class InvalidImageFormatException(OutputShape):
-    """The provided image format is not supported."""
-
-    pass
-
-
-class InvalidS3ObjectException(OutputShape):
-    """Amazon Rekognition is unable to access the S3 object specified in the request."""
-
-    pass
 
 
 class Landmark(OutputShape):

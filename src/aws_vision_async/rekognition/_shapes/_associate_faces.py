@@ -14,26 +14,11 @@ from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response
 from ._enums import UnsuccessfulFaceAssociationReason, UserStatus
 
 __all__ = [
-    "AccessDeniedException",
     "AssociateFacesRequest",
     "AssociateFacesResponse",
     "AssociatedFace",
-    "ConflictException",
-    "IdempotentParameterMismatchException",
-    "InternalServerError",
-    "InvalidParameterException",
-    "ProvisionedThroughputExceededException",
-    "ResourceNotFoundException",
-    "ServiceQuotaExceededException",
-    "ThrottlingException",
     "UnsuccessfulFaceAssociation",
 ]
-
-
-class AccessDeniedException(OutputShape):
-    """You are not authorized to perform the action."""
-
-    pass
 
 
 class AssociateFacesRequest(InputShape):
@@ -96,59 +81,6 @@ class AssociatedFace(OutputShape):
 
     face_id: str | None = Field(default=None, validation_alias="FaceId", serialization_alias="FaceId")
     """Unique identifier assigned to the face."""
-
-
-class ConflictException(OutputShape):
-    """A User with the same Id already exists within the collection, or the update or deletion of
-    the User caused an inconsistent state."""
-
-    pass
-
-
-class IdempotentParameterMismatchException(OutputShape):
-    """A ClientRequestToken input parameter was reused with an operation, but at least one of the
-    other input parameters is different from the previous call to the operation."""
-
-    pass
-
-
-class InternalServerError(OutputShape):
-    """Amazon Rekognition experienced a service issue. Try your call again."""
-
-    pass
-
-
-class InvalidParameterException(OutputShape):
-    """Input parameter violated a constraint. Validate your parameter before calling the API
-    operation again."""
-
-    pass
-
-
-class ProvisionedThroughputExceededException(OutputShape):
-    """The number of requests exceeded your throughput limit. If you want to increase this limit,
-    contact Amazon Rekognition."""
-
-    pass
-
-
-class ResourceNotFoundException(OutputShape):
-    """The resource specified in the request cannot be found."""
-
-    pass
-
-
-class ServiceQuotaExceededException(OutputShape):
-    """The size of the collection exceeds the allowed limit. For more information, see Guidelines
-    and quotas in Amazon Rekognition in the Amazon Rekognition Developer Guide."""
-
-    pass
-
-
-class ThrottlingException(OutputShape):
-    """Amazon Rekognition is temporarily unable to process the request. Try your call again."""
-
-    pass
 
 
 class UnsuccessfulFaceAssociation(OutputShape):

@@ -11,41 +11,16 @@ from typing import Annotated
 from pydantic import Field
 
 from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
-from ._enums import DatasetStatus, ResourceType
+from ._enums import DatasetStatus
 
 __all__ = [
-    "AccessDeniedException",
-    "ConflictException",
     "CreateDatasetRequest",
     "CreateDatasetResponse",
     "DatasetGroundTruthManifest",
     "DatasetMetadata",
     "DatasetSource",
     "InputS3Object",
-    "InternalServerException",
-    "ResourceNotFoundException",
-    "ServiceQuotaExceededException",
-    "ThrottlingException",
-    "ValidationException",
 ]
-
-
-class AccessDeniedException(OutputShape):
-    """You are not authorized to perform the action."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-
-
-class ConflictException(OutputShape):
-    """The update or deletion of a resource caused an inconsistent state."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-    resource_id: str | None = Field(default=None, validation_alias="ResourceId", serialization_alias="ResourceId")
-    """The ID of the resource."""
-    resource_type: Annotated[ResourceType, OPEN_ENUM] | None = Field(
-        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
-    )
-    """The type of the resource."""
 
 
 class CreateDatasetRequest(InputShape):
@@ -137,63 +112,3 @@ class InputS3Object(InputShape):
         default=None, validation_alias="VersionId", serialization_alias="VersionId"
     )
     """The version ID of the bucket."""
-
-
-class InternalServerException(OutputShape):
-    """Amazon Lookout for Vision experienced a service issue. Try your call again."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-    retry_after_seconds: int | None = Field(
-        default=None, validation_alias="RetryAfterSeconds", serialization_alias="RetryAfterSeconds"
-    )
-    """The period of time, in seconds, before the operation can be retried."""
-
-
-class ResourceNotFoundException(OutputShape):
-    """The resource could not be found."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-    resource_id: str | None = Field(default=None, validation_alias="ResourceId", serialization_alias="ResourceId")
-    """The ID of the resource."""
-    resource_type: Annotated[ResourceType, OPEN_ENUM] | None = Field(
-        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
-    )
-    """The type of the resource."""
-
-
-class ServiceQuotaExceededException(OutputShape):
-    """A service quota was exceeded the allowed limit. For more information, see Limits in Amazon
-    Lookout for Vision in the Amazon Lookout for Vision Developer Guide."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-    resource_id: str | None = Field(default=None, validation_alias="ResourceId", serialization_alias="ResourceId")
-    """The ID of the resource."""
-    resource_type: Annotated[ResourceType, OPEN_ENUM] | None = Field(
-        default=None, validation_alias="ResourceType", serialization_alias="ResourceType"
-    )
-    """The type of the resource."""
-    quota_code: str | None = Field(default=None, validation_alias="QuotaCode", serialization_alias="QuotaCode")
-    """The quota code."""
-    service_code: str | None = Field(default=None, validation_alias="ServiceCode", serialization_alias="ServiceCode")
-    """The service code."""
-
-
-class ThrottlingException(OutputShape):
-    """Amazon Lookout for Vision is temporarily unable to process the request. Try your call again."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")
-    quota_code: str | None = Field(default=None, validation_alias="QuotaCode", serialization_alias="QuotaCode")
-    """The quota code."""
-    service_code: str | None = Field(default=None, validation_alias="ServiceCode", serialization_alias="ServiceCode")
-    """The service code."""
-    retry_after_seconds: int | None = Field(
-        default=None, validation_alias="RetryAfterSeconds", serialization_alias="RetryAfterSeconds"
-    )
-    """The period of time, in seconds, before the operation can be retried."""
-
-
-class ValidationException(OutputShape):
-    """An input validation error occured. For example, invalid characters in a project name, or if
-    a pagination token is invalid."""
-
-    message: str | None = Field(default=None, validation_alias="Message", serialization_alias="Message")

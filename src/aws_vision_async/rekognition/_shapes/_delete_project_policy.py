@@ -9,12 +9,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern
 
 __all__ = [
     "DeleteProjectPolicyRequest",
     "DeleteProjectPolicyResponse",
-    "InvalidPolicyRevisionIdException",
 ]
 
 
@@ -42,11 +41,5 @@ class DeleteProjectPolicyRequest(InputShape):
 
 class DeleteProjectPolicyResponse(Response):
     """The ``DeleteProjectPolicyResponse`` shape of the Amazon Rekognition API."""
-
-    pass
-
-
-class InvalidPolicyRevisionIdException(OutputShape):
-    """The supplied revision id for the project policy is invalid."""
 
     pass

@@ -21,7 +21,6 @@ __all__ = [
     "GetFaceLivenessSessionResultsRequest",
     "GetFaceLivenessSessionResultsResponse",
     "SessionMetadata",
-    "SessionNotFoundException",
 ]
 
 
@@ -112,9 +111,3 @@ class SessionMetadata(OutputShape):
 
     sdk_type: str | None = Field(default=None, validation_alias="SDKType", serialization_alias="SDKType")
     """The type of SDK that was used to stream the video for the Face Liveness session."""
-
-
-class SessionNotFoundException(OutputShape):
-    """Occurs when a given sessionId is not found."""
-
-    pass

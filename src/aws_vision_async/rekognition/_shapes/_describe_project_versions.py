@@ -22,7 +22,6 @@ __all__ = [
     "DescribeProjectVersionsRequest",
     "DescribeProjectVersionsResponse",
     "EvaluationResult",
-    "InvalidPaginationTokenException",
     "ProjectVersionDescription",
     "Summary",
     "TestingDataResult",
@@ -86,12 +85,6 @@ class EvaluationResult(OutputShape):
     """The F1 score for the evaluation of all labels."""
     summary: Summary | None = Field(default=None, validation_alias="Summary", serialization_alias="Summary")
     """The S3 bucket that contains the training summary."""
-
-
-class InvalidPaginationTokenException(OutputShape):
-    """Pagination token in the request is not valid."""
-
-    pass
 
 
 class ProjectVersionDescription(OutputShape):
