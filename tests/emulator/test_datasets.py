@@ -9,7 +9,7 @@ from aws_vision_async.emulator import Emulator, SampleData, Timings
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetChanges, DatasetSource, GroundTruthManifest, S3Object
 
-from ._models import OUTPUT, ManualClock, classification_lines
+from ._model_support import OUTPUT, ManualClock, classification_lines
 from ._support import ACCOUNT, classification, detection, jsonl, unlabeled
 
 pytestmark = pytest.mark.anyio

@@ -26,7 +26,7 @@ from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import DatasetChanges
 
-from ._models import OUTPUT, OUTPUT_WIRE, image, trainable_state
+from ._model_support import OUTPUT, OUTPUT_WIRE, image, trainable_state
 from ._support import (
     assert_lfv_error,
     assert_rek_error,

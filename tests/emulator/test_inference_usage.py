@@ -9,7 +9,7 @@ import pytest
 from aws_vision_async import RekognitionClient
 from aws_vision_async.emulator import Emulator, InferenceUsage, Timings
 
-from ._models import OUTPUT_WIRE, ManualClock, trainable_state
+from ._model_support import OUTPUT_WIRE, ManualClock, trainable_state
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ from aws_vision_async import RekognitionClient
 from aws_vision_async.emulator import Emulator, Timings
 from aws_vision_async.rekognition import errors as rek_errors
 
-from ._models import OUTPUT_WIRE, trainable_state
+from ._model_support import OUTPUT_WIRE, trainable_state
 from ._support import assert_rek_error, rek_raw
 
 pytestmark = pytest.mark.anyio

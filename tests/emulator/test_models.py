@@ -28,7 +28,7 @@ from aws_vision_async.rekognition.models import (
     TrainingData,
 )
 
-from ._models import (
+from ._model_support import (
     CLASSES,
     JPEG,
     OUTPUT,

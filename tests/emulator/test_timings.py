@@ -12,7 +12,7 @@ from aws_vision_async.emulator.__main__ import main
 from aws_vision_async.emulator.pytest_plugin import DEFAULT_TIMINGS
 from aws_vision_async.rekognition.models import DatasetChanges
 
-from ._models import OUTPUT, classification_lines, describe
+from ._model_support import OUTPUT, classification_lines, describe
 from ._support import jsonl, rek_client, rek_raw
 from .test_starting import cli
 

@@ -10,7 +10,7 @@ from botocore.exceptions import WaiterError
 
 from aws_vision_async.emulator import EMULATOR_CREDENTIALS, Emulator, Timings
 
-from ._models import OUTPUT_WIRE, trainable_state
+from ._model_support import OUTPUT_WIRE, trainable_state
 from ._support import shared_session
 
 pytestmark = pytest.mark.anyio

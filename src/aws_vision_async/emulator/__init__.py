@@ -35,10 +35,10 @@ from typing import Final, TypedDict
 
 from ._custom_labels import ASSUMED_THRESHOLD
 from ._faults import FaultPlan, Faults
-from ._models import InferenceUsage
+from ._resources import InferenceUsage
 from ._sample import SampleData
 from ._server import Emulator
-from ._services import IDEMPOTENCY_WINDOW, MAX_RESULTS, MAX_RUNNING_MODELS, State
+from ._state import IDEMPOTENCY_WINDOW, MAX_RESULTS, MAX_RUNNING_MODELS, State
 from ._timings import Timings
 
 __all__ = [

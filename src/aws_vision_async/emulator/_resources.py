@@ -1,4 +1,8 @@
-"""Custom Labels model versions: their record, how DescribeProjectVersions shows them, their inference usage."""
+"""The emulated resources, as records: projects, datasets, model versions, collections, inference usage.
+
+What the operations do to them is in ``_operations``, one module per family of
+operations; a model version's record also says how ``DescribeProjectVersions`` shows it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,22 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ._custom_labels import Training, f1_score
+from ._entries import Entry
 
-__all__ = ["InferenceUsage", "ProjectVersion", "UsageRecord", "describe_version"]
+__all__ = [
+    "FACE_MODEL_VERSION",
+    "Collection",
+    "InferenceUsage",
+    "LfvDataset",
+    "LfvProject",
+    "ProjectVersion",
+    "RekDataset",
+    "RekProject",
+    "UsageRecord",
+    "describe_version",
+]
+
+FACE_MODEL_VERSION = "7.0"
 
 # The service's wording where documented ("The model is ready to run.", in the
 # DescribeProjectVersions example of the API reference); the emulator's elsewhere.
@@ -201,3 +219,63 @@ def describe_version(version: ProjectVersion) -> dict[str, Any]:
         "AutoCreate": version.training.auto_split,
     }
     return desc
+
+
+# -- projects, datasets, collections ----------------------------------------------------------------
+
+
+@dataclass
+class RekDataset:
+    """A Rekognition Custom Labels dataset: its JSON Lines and its status."""
+
+    arn: str
+    kind: str  # TRAIN | TEST
+    created: datetime
+    entries: list[Entry] = field(default_factory=list[Entry])
+    status: str = "CREATE_COMPLETE"
+    pending: tuple[float, str] | None = None  # the next status and when it is due
+    updated: datetime | None = None  # LastUpdatedTimestamp
+
+
+@dataclass
+class RekProject:
+    """A Rekognition project: its datasets and model versions by name."""
+
+    name: str
+    arn: str
+    created: datetime
+    feature: str
+    auto_update: str | None
+    datasets: dict[str, RekDataset] = field(default_factory=dict[str, RekDataset])
+    versions: dict[str, ProjectVersion] = field(default_factory=dict[str, ProjectVersion])
+    status: str = "CREATED"
+    pending: tuple[float, str] | None = None
+
+
+@dataclass
+class Collection:
+    """A Rekognition face collection."""
+
+    collection_id: str
+    arn: str
+    created: datetime
+    face_model_version: str = FACE_MODEL_VERSION
+
+
+@dataclass
+class LfvDataset:
+    """A Lookout for Vision dataset (``train`` or ``test``)."""
+
+    kind: str  # train | test
+    created: datetime
+    entries: list[Entry] = field(default_factory=list[Entry])
+
+
+@dataclass
+class LfvProject:
+    """A Lookout for Vision project: its datasets by type."""
+
+    name: str
+    arn: str
+    created: datetime
+    datasets: dict[str, LfvDataset] = field(default_factory=dict[str, LfvDataset])

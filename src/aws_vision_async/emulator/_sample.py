@@ -6,7 +6,9 @@ import json
 import random
 from dataclasses import dataclass
 
-from ._services import Entry, LfvDataset, LfvProject, State
+from ._entries import Entry
+from ._resources import LfvDataset, LfvProject
+from ._state import State
 from ._timings import Timings
 
 __all__ = ["SampleData", "populate"]

@@ -21,9 +21,9 @@ from typing_extensions import Self
 
 from ..lookoutvision._operations import SERVICE as _LFV_SERVICE
 from ._faults import FaultPlan, Faults
-from ._models import InferenceUsage
+from ._resources import InferenceUsage
 from ._sample import SampleData, populate
-from ._services import State
+from ._state import State
 from ._timings import Timings
 from ._wire import ApiError, WireModel, encode_json
 

@@ -1,0 +1,53 @@
+"""The state of one emulated account and Region: every family of operations, composed.
+
+Each family of operations lives in its own module of ``_operations`` and is a mixin
+of :class:`State`. To add a family (video jobs, faces and users, stream processors...):
+
+1. Write ``_operations/_<family>.py`` with a class deriving from ``StateBase`` (or
+   from the family whose resources it uses), its resources' records in
+   ``_resources.py``.
+2. Give it its stores in ``_create_stores`` and, if its operations take time, its
+   transitions in ``_catch_up(now)``; both call ``super()`` first.
+3. Mark each operation's handler with ``@handles("rekognition", "OperationName")``
+   (or ``"lookoutvision"``): the handler table (``state.rekognition[...]``) is made
+   from the marks, each handler run under the state's lock.
+4. Add the class to :class:`State`'s bases below, and its operations to the list
+   in the ``emulator`` package docstring.
+"""
+
+from __future__ import annotations
+
+from ._entries import Entry
+from ._operations._base import ACCOUNT, IDEMPOTENCY_WINDOW, MAX_RESULTS
+from ._operations._lookoutvision import LookoutVisionProjects
+from ._operations._rek_collections import FaceCollections
+from ._operations._rek_model_versions import MAX_RUNNING_MODELS, ModelVersions
+
+__all__ = ["ACCOUNT", "IDEMPOTENCY_WINDOW", "MAX_RESULTS", "MAX_RUNNING_MODELS", "Entry", "State"]
+
+
+class State(ModelVersions, FaceCollections, LookoutVisionProjects):
+    """Every resource of both emulated services, and the operations on them.
+
+    Slow operations (training, starting a model...) move through their statuses
+    by the clock: each read works out what has happened since, from the
+    ``timings`` in force when the operation was asked for. The operations hold
+    ``lock``, so that a test may read the state while the emulator serves.
+
+    Attributes:
+        region: The Region in ARNs.
+        clock: The time in seconds since the epoch (``time.time``); replace it
+            to move time by hand.
+        timings: How long slow operations take.
+        running_models_limit: How many Custom Labels models may run at once
+            (``MAX_RUNNING_MODELS``); one more start is a ``LimitExceededException``.
+        s3_objects: The emulator's S3: objects by ``(bucket, key)``, read as
+            manifests (``CreateDataset``, ``CreateProjectVersion``) and images
+            (``DetectCustomLabels``). Fill it with ``put_object``.
+        rekognition: The Rekognition handlers by operation name; replace one to
+            change what the emulator answers.
+        lookoutvision: The Lookout for Vision handlers by operation name.
+        rek_projects: Rekognition projects by name.
+        collections: Face collections by id.
+        lfv_projects: Lookout for Vision projects by name.
+    """
