@@ -17,7 +17,7 @@ import trustme
 from aiobotocore.httpsession import AIOHTTPSession
 
 from aws_vision_async import ConnectError, RekognitionClient, RetryPolicy
-from aws_vision_async._core import transport
+from aws_vision_async._core import http_session
 
 from ..conftest import client_kwargs
 from ..fakeaws import FakeAws, ok
@@ -44,7 +44,7 @@ def tls_server(ca: trustme.CA) -> Iterator[FakeAws]:
 @pytest.fixture
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """aiobotocore's TLS context builds, from now on, with an empty cache."""
-    monkeypatch.setattr(transport, "_tls_contexts", {})
+    monkeypatch.setattr(http_session, "_tls_contexts", {})
     seen: list[Any] = []
     real = AIOHTTPSession._build_ssl_contexts
 

@@ -1,66 +1,38 @@
-"""The client base and the call pipeline shared by both services."""
+"""The client base: what a client is made of, and how it opens and closes.
+
+The rest of a client is in modules by concern: ``options.py`` (the options
+``with_options`` can change, and their checks), ``session.py`` (credentials,
+sessions, the aiobotocore client), ``views.py`` (``with_options``), ``calls.py``
+(the call entry point the generated methods use), and below it the pipeline
+(``pipeline.py``) and the transports (``transport.py``).
+"""
 
 from __future__ import annotations
 
-import copy
-import enum
-import math
-import sys
 import warnings
 import weakref
-from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from contextlib import AsyncExitStack
-from types import MappingProxyType, TracebackType
-from typing import Any, ClassVar, Final, Literal, TypeAlias, TypeVar, cast
+from types import TracebackType
+from typing import Any, Literal, TypeVar, cast
 
-import anyio
 from aiobotocore.config import AioConfig
-from aiobotocore.httpxsession import HttpxSession
 from aiobotocore.session import AioSession
-from pydantic import BaseModel
 
-from .. import __version__
-from ..errors import CallTimeoutError
-from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
-from . import checks, loader, pipeline, redact, telemetry, transport, waiter
+from . import checks, redact
+from .botocore_path import BotocoreTransport
 from .budget import RetryBudget
-from .operation import OperationSpec, ServiceSpec
-from .pagination import AsyncPaginator
-from .attempt import Attempt
-from .client_token import new_client_token
-from .waiter import WaiterSpec
+from .calls import Caller
+from .direct import DirectTransport, open_transport
+from .options import UNSET, RateLimiters, Unset, check_rate_limiter, check_retry_policy, check_timeout
+from .session import USER_AGENT, Secret, open_aiobotocore_client
+from .transport import Transport
 
-__all__ = ["UNSET", "USER_AGENT", "BaseClient", "RateLimiters", "Unset", "drop_none"]
+__all__ = ["UNSET", "USER_AGENT", "BaseClient", "RateLimiters", "Unset", "drop_none", "raw_bytes_as"]
 
-#: Added to botocore's user agent, as libraries built on botocore do.
-USER_AGENT = f"aws-vision-async/{__version__}"
-
-ReqT = TypeVar("ReqT", bound=BaseModel)
-RespT = TypeVar("RespT", bound=BaseModel)
-ItemT = TypeVar("ItemT")
 # A TypeVar rather than typing.Self: jedi (IPython, Jupyter, several editors) resolves
 # Self to this base class, so `async with RekognitionClient() as rek: rek.` completed nothing.
 ClientT = TypeVar("ClientT", bound="BaseClient")
-
-
-#: What ``rate_limiter=`` takes: one limiter for every operation, or one per
-#: operation name as AWS spells it (``"DetectCustomLabels"``).
-RateLimiters: TypeAlias = "RateLimiter | Mapping[str, RateLimiter]"
-
-
-class Unset(enum.Enum):
-    """The type of :data:`UNSET`: an option of ``with_options`` that was not given."""
-
-    UNSET = "UNSET"
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-
-#: Marks an option of ``with_options`` as not given (``None`` is a value there:
-#: "no timeout", "no rate limiter").
-UNSET: Final = Unset.UNSET
 
 
 def drop_none(**params: Any) -> dict[str, Any]:
@@ -73,22 +45,8 @@ def raw_bytes_as(value: object, member: str) -> object:
     return {member: value} if isinstance(value, bytes) else value
 
 
-class _Secret:
-    """Holds a credential; never shows it."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: str | None) -> None:
-        self.value = value
-
-    def __repr__(self) -> str:
-        return "<secret>" if self.value else "None"
-
-
-class BaseClient:
+class BaseClient(Caller):
     """Connection handling and the call pipeline; the generated clients add one method per operation."""
-
-    _service: ClassVar[ServiceSpec]
 
     def __init__(
         self,
@@ -163,25 +121,27 @@ class BaseClient:
             raise ValueError("pass either session= or profile_name=, not both")
         self._region_name = region_name
         self._endpoint_url = endpoint_url
-        self._access_key = _Secret(aws_access_key_id)
-        self._secret_key = _Secret(aws_secret_access_key)
-        self._session_token = _Secret(aws_session_token)
+        self._access_key = Secret(aws_access_key_id)
+        self._secret_key = Secret(aws_secret_access_key)
+        self._session_token = Secret(aws_session_token)
         self._profile_name = profile_name
-        self._retry_policy = RetryPolicy() if retry_policy is None else _check_retry_policy(retry_policy)
-        self._timeout = _check_timeout("timeout", timeout)
-        self._rate_limiter = self._check_rate_limiter(rate_limiter)
-        self._rate_limit_max_wait = _check_timeout("rate_limit_max_wait", rate_limit_max_wait)
+        self._retry_policy = RetryPolicy() if retry_policy is None else check_retry_policy(retry_policy)
+        self._timeout = check_timeout("timeout", timeout)
+        self._rate_limiter = check_rate_limiter(spec, rate_limiter)
+        self._rate_limit_max_wait = check_timeout("rate_limit_max_wait", rate_limit_max_wait)
         # A view made by with_options sends through this client's connection.
-        self._root: BaseClient | None = None
+        self._root = None
         self._opened_root = False
         self._config = config
         self._session = session
         self._given_client = client
         if http_backend not in ("auto", "aiohttp", "httpx"):
             raise ValueError(f"http_backend must be 'auto', 'aiohttp' or 'httpx', not {http_backend!r}")
-        self._http_backend = http_backend
+        self._http_backend: Literal["auto", "aiohttp", "httpx"] = http_backend
         self._direct = checks.boolean("direct", direct)
         self._client: Any = None
+        self._transport: Transport | None = None
+        self._span_identity: tuple[str, str | None] | None = None
         self._stack: AsyncExitStack | None = None
         self._budget = RetryBudget()
         # Scrubs error messages; holds this client's secrets while it is open.
@@ -202,100 +162,8 @@ class BaseClient:
             parts.append(f"timeout={self._timeout!r}")
         if self._root is not None:
             parts.append("view")
-        parts.append("open" if self._home._client is not None else "closed")
+        parts.append("open" if self._home._transport is not None else "closed")
         return f"<{type(self).__name__} {' '.join(parts)}>"
-
-    @property
-    def _home(self) -> BaseClient:
-        # The client that owns the connection: this one, or the one a view came from.
-        return self._root or self
-
-    @property
-    def retry_policy(self) -> RetryPolicy:
-        """The retry policy of this client."""
-        return self._retry_policy
-
-    @property
-    def timeout(self) -> float | None:
-        """The most seconds one call may take, or ``None``."""
-        return self._timeout
-
-    @property
-    def rate_limiter(self) -> RateLimiters | None:
-        """The rate limiter (or the mapping of them) requests draw tokens from, or ``None``."""
-        return self._rate_limiter
-
-    def with_options(
-        self: ClientT,
-        *,
-        retry_policy: RetryPolicy | Unset = UNSET,
-        timeout: float | Unset | None = UNSET,
-        rate_limiter: RateLimiters | Unset | None = UNSET,
-        rate_limit_max_wait: float | Unset | None = UNSET,
-    ) -> ClientT:
-        """Return a client that shares this one's connection pool, with other settings.
-
-        Only the options given change; this client is not affected. The new
-        client is a view: it sends through this client's connection, so it
-        works while this client is open, and closing it does not close the
-        pool. Entering it (``async with``) opens this client if it is not
-        open yet, and then closes it on exit::
-
-            async with rek.with_options(timeout=5, retry_policy=RetryPolicy(max_attempts=1)) as fast:
-                await fast.describe_projects()
-            await rek.with_options(rate_limiter=limiter).detect_custom_labels(...)
-
-        Args:
-            retry_policy: How failed requests are retried.
-            timeout: The most seconds one call may take, retries included;
-                ``None`` for no limit.
-            rate_limiter: A limiter, or a mapping from operation names to
-                limiters; ``None`` for none.
-            rate_limit_max_wait: The most seconds to wait for a rate-limit
-                token; ``None`` to wait as long as needed.
-
-        Returns:
-            A client of the same type with the given options.
-        """
-        view = copy.copy(self)
-        view._root = self._home
-        view._stack = None
-        view._finalizer = None
-        view._opened_root = False
-        if not isinstance(retry_policy, Unset):
-            view._retry_policy = _check_retry_policy(retry_policy)
-        if not isinstance(timeout, Unset):
-            view._timeout = _check_timeout("timeout", timeout)
-        if not isinstance(rate_limiter, Unset):
-            view._rate_limiter = view._check_rate_limiter(rate_limiter)
-        if not isinstance(rate_limit_max_wait, Unset):
-            view._rate_limit_max_wait = _check_timeout("rate_limit_max_wait", rate_limit_max_wait)
-        return view
-
-    def _check_rate_limiter(self, value: object) -> RateLimiters | None:
-        # Checked at run time too: a wrong value would otherwise fail at the first call.
-        if value is None or isinstance(value, RateLimiter):
-            return value
-        if not isinstance(value, Mapping):
-            raise TypeError(f"rate_limiter must be a RateLimiter or a mapping of them, not {type(value).__name__}")
-        known = self._service.operations
-        limiters: dict[str, RateLimiter] = {}
-        for name, limiter in cast("Mapping[object, object]", value).items():
-            if name not in known:
-                loose = {op.lower(): op for op in known}.get(str(name).replace("_", "").lower())
-                hint = f" (did you mean {loose!r}?)" if loose else ""
-                raise ValueError(f"rate_limiter names {name!r}, not a {self._service.service_name} operation{hint}")
-            if not isinstance(limiter, RateLimiter):
-                raise TypeError(f"rate_limiter[{name!r}] must be a RateLimiter, not {type(limiter).__name__}")
-            limiters[str(name)] = limiter
-        # A copy: a caller changing its dict later does not reach the client's limits.
-        return MappingProxyType(limiters)
-
-    def _limiter_for(self, operation_name: str) -> RateLimiter | None:
-        limiter = self._rate_limiter
-        if limiter is None or isinstance(limiter, RateLimiter):
-            return limiter
-        return limiter.get(operation_name)
 
     @property
     def aiobotocore_client(self) -> Any:
@@ -304,60 +172,56 @@ class BaseClient:
         Raises:
             RuntimeError: The client is not open.
         """
-        client = self._home._client
+        home = self._home
+        client = home._client if isinstance(home, BaseClient) else None
         if client is None:
             raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
         return client
 
+    @property
+    def _root_client(self) -> BaseClient | None:
+        # The client this one is a view of (views are made by with_options: of the same class).
+        return cast("BaseClient | None", self._root)
+
     def _adopt(self, client: Any) -> None:
-        transport.install(client)
+        # Hooks the SDK into the client; a botocore internal that has moved is
+        # found (and logged) here, at start, not in a call.
+        transport = open_transport(client, direct=self._direct)
+        meta: Any = client.meta
+        self._attach(transport, service_id=str(meta.service_model.service_id), region=meta.region_name)
         self._client = client
 
+    def _attach(self, transport: Transport, *, service_id: str, region: str | None) -> None:
+        """Send through ``transport`` from now on (unit tests attach an in-memory one)."""
+        self._transport = transport
+        self._span_identity = (service_id, region)
+
     async def __aenter__(self: ClientT) -> ClientT:
-        root = self._root
+        root = self._root_client
         if root is not None:
-            if root._client is None:
+            if root._transport is None:
                 await root.__aenter__()
                 self._opened_root = True
             return self
-        if self._client is not None:
+        if self._transport is not None:
             if self._given_client is None:
                 raise RuntimeError(f"{type(self).__name__} is open already")
             return self
-        spec = self._service
-        use_httpx = self._http_backend == "httpx" or (self._http_backend == "auto" and _running_under_trio())
-        # botocore is untyped: keep what comes from it as Any, here only.
-        session: Any = self._session
-        if session is None:
-            # Shares the process's loader: the service model is read from JSON once.
-            session = loader.new_session(self._profile_name, spec.data_path)
-            if use_httpx:
-                # aiobotocore picks its async primitives (asyncio or anyio) from
-                # the session's default client config.
-                session.set_default_client_config(AioConfig(http_session_cls=HttpxSession))
-        if spec.data_path is not None:
-            _add_data_path(session, spec.data_path)
-        user_config: Any = self._config
-        user_agent = " ".join(filter(None, [getattr(user_config, "user_agent_extra", None), USER_AGENT]))
-        ours = AioConfig(
-            retries={"total_max_attempts": 1, "mode": "standard"},
-            http_session_cls=HttpxSession if use_httpx else transport.NoReplayAIOHTTPSession,
-            user_agent_extra=user_agent,
-        )
-        config: AioConfig = user_config.merge(ours) if user_config is not None else ours
         self._hold_secrets()
         stack = AsyncExitStack()
         try:
-            client = await stack.enter_async_context(
-                session.create_client(
-                    spec.service_name,
-                    region_name=self._region_name,
-                    endpoint_url=self._endpoint_url,
-                    aws_access_key_id=self._access_key.value,
-                    aws_secret_access_key=self._secret_key.value,
-                    aws_session_token=self._session_token.value,
-                    config=config,
-                )
+            client = await open_aiobotocore_client(
+                stack,
+                self._service,
+                session=self._session,
+                profile_name=self._profile_name,
+                region_name=self._region_name,
+                endpoint_url=self._endpoint_url,
+                access_key=self._access_key,
+                secret_key=self._secret_key,
+                session_token=self._session_token,
+                config=self._config,
+                http_backend=self._http_backend,
             )
         except BaseException:
             await stack.aclose()
@@ -380,13 +244,17 @@ class BaseClient:
 
         A view made by ``with_options`` closes the pool only if entering it opened it.
         """
-        if self._root is not None:
+        if self._root_client is not None:
             opened, self._opened_root = self._opened_root, False
             if opened:
-                await self._root.close()
+                await self._root_client.close()
             return
         stack, self._stack = self._stack, None
         if self._given_client is None:
+            transport, self._transport = self._transport, None
+            if isinstance(transport, BotocoreTransport | DirectTransport):
+                # A call still running fails at its next attempt, not on a closed pool.
+                transport.close(f"{type(self).__name__} was closed during the call")
             self._client = None
         try:
             if stack is not None:
@@ -405,165 +273,3 @@ class BaseClient:
         if self._finalizer is not None:
             self._finalizer.detach()
             self._finalizer = None
-
-    # -- the pipeline ------------------------------------------------------
-
-    def _prepare(self, op: OperationSpec[ReqT, RespT], request: ReqT) -> dict[str, Any]:
-        if op.token_field is not None and getattr(request, op.token_field) is None:
-            # Made once per logical call, so every retry sends the same token.
-            request = request.model_copy(update={op.token_field: new_client_token()})
-        return request.model_dump(by_alias=True, exclude_unset=True)
-
-    async def _call(self, op: OperationSpec[ReqT, RespT], request: ReqT) -> RespT:
-        return await self._send(op, self._prepare(op, request))
-
-    def _paginate(
-        self,
-        op: OperationSpec[ReqT, RespT],
-        request: ReqT,
-        items: Callable[[RespT], Iterable[ItemT]],
-    ) -> AsyncPaginator[ItemT, RespT]:
-        pager = op.paginator
-        assert pager is not None  # noqa: S101 - the generator wires only paginated operations here
-        params = self._prepare(op, request)
-        wire_input = op.request.model_fields[pager.input_token].serialization_alias or pager.input_token
-        output_token = pager.output_token
-
-        async def fetch(token: str | None) -> RespT:
-            return await self._send(op, params if token is None else {**params, wire_input: token})
-
-        def next_token(page: RespT) -> str | None:
-            value: str | None = getattr(page, output_token)
-            return value
-
-        tracer = telemetry.tracer()
-        trace: Callable[[], telemetry.PaginationTrace] | None = None
-        if tracer is not None:
-            traced = tracer
-
-            def new_trace() -> telemetry.PaginationTrace:
-                return telemetry.PaginationTrace(traced, lambda: self._span_attributes(op.name))
-
-            trace = new_trace
-
-        return AsyncPaginator(
-            fetch,
-            first_token=params.get(wire_input),
-            next_token=next_token,
-            items=items,
-            operation_name=op.name,
-            trace=trace,
-        )
-
-    async def _wait(
-        self,
-        spec: WaiterSpec,
-        op: OperationSpec[ReqT, RespT],
-        request: ReqT,
-        *,
-        max_wait: float | None,
-        min_delay: float | None,
-        max_delay: float | None,
-    ) -> RespT:
-        params = self._prepare(op, request)
-        tracer = telemetry.tracer()
-        if tracer is None:
-            return await waiter.wait(
-                spec, lambda: self._send(op, params), max_wait=max_wait, min_delay=min_delay, max_delay=max_delay
-            )
-        polls = 0
-
-        def poll() -> Awaitable[RespT]:
-            nonlocal polls
-            polls += 1
-            return self._send(op, params)
-
-        attributes = {**self._span_attributes(op.name), "aws_vision_async.waiter": spec.name}
-        with tracer.start_as_current_span(
-            f"{attributes['rpc.service']}.{spec.name} waiter",
-            attributes=attributes,
-            record_exception=False,
-            set_status_on_exception=False,
-        ) as span:
-            try:
-                return await waiter.wait(spec, poll, max_wait=max_wait, min_delay=min_delay, max_delay=max_delay)
-            except BaseException as error:
-                telemetry.end_span(span, error, ended=False)
-                raise
-            finally:
-                span.set_attribute("aws_vision_async.polls", polls)
-
-    def _send(self, op: OperationSpec[ReqT, RespT], params: dict[str, Any]) -> Coroutine[Any, Any, RespT]:
-        # Not async itself: the coroutine it returns is the call, one frame fewer in tracebacks.
-        home = self._home
-        if home._client is None:
-            raise RuntimeError(f"{type(self).__name__} is not open: use 'async with'")
-        policy = self._retry_policy
-
-        async def attempt(which: Attempt) -> RespT:
-            client = home._client
-            if client is None:
-                raise RuntimeError(f"{type(self).__name__} was closed during the call")
-            return await transport.send(
-                client, self._service, op, params, attempt=which, scrub=home._protection.scrub, direct=home._direct
-            )
-
-        async def run(observer: telemetry.CallObserver | None) -> RespT:
-            call = pipeline.run(
-                self._service,
-                op,
-                attempt,
-                policy=policy,
-                budget=home._budget if policy.use_budget else None,
-                limiter=self._limiter_for(op.name),
-                max_wait=self._rate_limit_max_wait,
-                observer=observer,
-            )
-            timeout = self._timeout
-            if timeout is None:
-                return await call
-            with anyio.move_on_after(timeout):
-                return await call
-            raise CallTimeoutError(timeout, operation_name=op.name)
-
-        tracer = telemetry.tracer()
-        if tracer is None:
-            return run(None)
-        return telemetry.traced_call(tracer, self._span_attributes(op.name), run)
-
-    def _span_attributes(self, operation: str) -> dict[str, Any]:
-        meta: Any = self._home.aiobotocore_client.meta
-        return telemetry.call_attributes(str(meta.service_model.service_id), operation, meta.region_name)
-
-
-def _check_retry_policy(value: object) -> RetryPolicy:
-    if not isinstance(value, RetryPolicy):
-        raise TypeError(
-            f"retry_policy must be a RetryPolicy, such as RetryPolicy(max_attempts=5), got {value!r:.80}"
-            f" ({type(value).__name__})"
-        )
-    return value
-
-
-def _check_timeout(name: str, value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
-        raise ValueError(f"{name} must be a positive number of seconds or None, not {value!r}")
-    return float(value)
-
-
-def _add_data_path(session: Any, path: str) -> None:
-    # Lookout for Vision's model is no longer in botocore: add the shipped one.
-    loader.add_data_path(session.get_component("data_loader"), path)
-
-
-def _running_under_trio() -> bool:
-    trio: Any = sys.modules.get("trio")
-    if trio is None:
-        return False
-    try:
-        trio.lowlevel.current_task()
-    except RuntimeError:
-        return False
-    return True

@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any, Final
 
+from . import compat
 from .attempt import CURRENT_ATTEMPT
 
 __all__ = [
@@ -66,8 +67,6 @@ SKEW_THRESHOLD: Final = 4 * 60.0
 
 #: Seconds to add to the local clock when signing the request being sent (set by the transport).
 OFFSET: ContextVar[float] = ContextVar("aws_vision_async_clock_offset", default=0.0)
-
-_SIGV4_TIMESTAMP: Final = "%Y%m%dT%H%M%SZ"
 
 
 class ClientClock:
@@ -134,23 +133,27 @@ def new_offset(code: str, headers: Mapping[str, str], offset: float, *, now: flo
 def hook_botocore_signer(client: Any, clock: ClientClock) -> bool:
     """Make botocore's signer of ``client`` sign the SDK's requests with :data:`OFFSET` added.
 
-    Reaches into botocore (``client._request_signer.get_auth_instance``,
-    ``SigV4Auth._modify_request_before_signing``, ``request.context["timestamp"]``);
-    when any of it is missing, nothing is hooked and botocore's path signs with
-    the local clock, as before (the transport then does not resend).
+    Reaches into botocore through ``_core/compat.py`` (the signer's
+    ``get_auth_instance``, ``SigV4Auth._modify_request_before_signing``,
+    ``request.context["timestamp"]``); when any of it is missing, nothing is
+    hooked and botocore's path signs with the local clock, as before (the
+    transport then does not resend).
 
     Returns:
         Whether the hook is in place.
     """
     if clock.botocore_hooked:
         return True
+    from botocore.auth import SigV4Auth  # noqa: PLC0415 - botocore is loaded with the client
+
+    signer: Any = None
+    factory: Any = None
     try:
-        from botocore.auth import SigV4Auth  # noqa: PLC0415 - botocore is loaded with the client
-        from botocore.compat import get_current_datetime  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - botocore moved them
-        return False
-    signer: Any = getattr(client, "_request_signer", None)
-    factory: Any = getattr(signer, "get_auth_instance", None)
+        signer = compat.request_signer(client)
+        factory = compat.auth_instance_factory(signer)
+        compat.current_datetime()
+    except (ImportError, AttributeError):
+        factory = None
     if (
         factory is None
         or not inspect.iscoroutinefunction(factory)  # aiobotocore awaits it
@@ -159,25 +162,13 @@ def hook_botocore_signer(client: Any, clock: ClientClock) -> bool:
         _log.debug("botocore's signer has changed: clock skew is corrected on the direct path only")
         return False
 
-    def shift(auth: Any) -> None:
-        modify = auth._modify_request_before_signing
-
-        def modify_shifted(request: Any) -> Any:
-            offset = OFFSET.get()
-            if offset:
-                shifted = get_current_datetime() + datetime.timedelta(seconds=offset)
-                request.context["timestamp"] = shifted.strftime(_SIGV4_TIMESTAMP)
-            return modify(request)
-
-        auth._modify_request_before_signing = modify_shifted
-
     async def get_auth_instance(*args: Any, **kwargs: Any) -> Any:
         auth = await factory(*args, **kwargs)
         # Only the SDK's own calls, and only when this client has an offset to apply.
         if OFFSET.get() and CURRENT_ATTEMPT.get() is not None and isinstance(auth, SigV4Auth):
-            shift(auth)
+            compat.shift_signing_time(auth, OFFSET.get)
         return auth
 
-    signer.get_auth_instance = get_auth_instance
+    compat.set_auth_instance_factory(signer, get_auth_instance)
     clock.botocore_hooked = True
     return True

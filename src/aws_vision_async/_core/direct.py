@@ -37,19 +37,20 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
 import botocore
-import botocore.utils
-from botocore.awsrequest import AWSPreparedRequest
 from botocore.exceptions import ClientError, NoCredentialsError
 
-from .clock import OFFSET
+from . import compat, fastparse
 from .attempt import Attempt
+from .botocore_path import BotocoreTransport, install
+from .clock import OFFSET, ClientClock
+from .transport import Reply, Request
 
-__all__ = ["DirectPath", "direct_path", "encode_body"]
+__all__ = ["DirectPath", "DirectTransport", "direct_path", "encode_body", "open_transport"]
 
 _log = logging.getLogger("aws_vision_async")
 
@@ -83,10 +84,6 @@ def encode_body(params: dict[str, Any]) -> bytes:
     return json.dumps(params, default=_default, separators=(",", ":")).encode()
 
 
-# botocore is untyped: its path normalization (dot segments removed), typed here once.
-normalize_url_path: Callable[[str], str] = vars(botocore.utils)["normalize_url_path"]
-
-
 def _signing_key(secret: str, day: str, region: str, service: str) -> bytes:
     key = ("AWS4" + secret).encode()
     for part in (day, region, service, "aws4_request"):
@@ -118,7 +115,7 @@ class _Route:
         # As botocore joins the endpoint and the operation's "/": an endpoint's own path stays as it is.
         parts = urlsplit(url)
         self.url = url if parts.path else url + "/"
-        self.path = quote(normalize_url_path(parts.path or "/"), safe="/~")  # as SigV4Auth signs it
+        self.path = quote(compat.normalize_url_path(parts.path or "/"), safe="/~")  # as SigV4Auth signs it
         self.headers = headers
         self.signing_name = signing_name
         self.region = region
@@ -147,9 +144,14 @@ class DirectPath:
         """
         self._client = client
         self._service_model = client.meta.service_model
-        self._signer = client._request_signer
-        self._endpoint = client._endpoint
-        self._routes: dict[str, _Route | None] = {}
+        # What it reads of botocore's internals, through the one seam (compat.py).
+        self._signer = compat.request_signer(client)
+        self._http_session = compat.http_session(client)
+        self._resolve_endpoint = compat.endpoint_ruleset_resolver(client)
+        self._user_agent_creator = compat.user_agent_creator(client)
+        self._parser_factory = compat.response_parser_factory(client)
+        #: Where each operation goes; ``None``: botocore's path.
+        self.routes: dict[str, _Route | None] = {}
         self._parser: Any = None
         self._user_agent: str | None = None
         self._key: tuple[tuple[bytes | str, ...], bytes] = ((), b"")
@@ -175,8 +177,8 @@ class DirectPath:
 
     async def route(self, operation_name: str) -> _Route | None:
         """Resolve where ``operation_name`` goes, once; ``None`` when it must take botocore's path."""
-        if operation_name in self._routes:
-            return self._routes[operation_name]
+        if operation_name in self.routes:
+            return self.routes[operation_name]
         route: _Route | None = None
         operation_model = self._service_model.operation_model(operation_name)
         if self._eligible(operation_model):
@@ -190,8 +192,15 @@ class DirectPath:
                 "auth_options": self._service_model.metadata.get("auth"),
             }
             # No input parameter feeds the rules (checked above): one answer for every call.
-            resolved: tuple[str, Any, Any] = await client._resolve_endpoint_ruleset(operation_model, {}, context)
-            url, headers, properties = resolved
+            try:
+                resolved: tuple[str, Any, Any] = await self._resolve_endpoint(operation_model, {}, context)
+                url, headers, properties = resolved
+            except (AttributeError, TypeError, ValueError) as exc:
+                # A release changed how rules resolve: botocore's own path still knows.
+                problem = f"compat.endpoint_ruleset_resolver failed for {operation_name} ({type(exc).__name__}: {exc})"
+                _warn_fallback([problem], "this operation")
+                self.routes[operation_name] = None
+                return None
             signing: dict[str, Any] = context.get("signing") or {}
             found: dict[str, Any] = properties or {}
             schemes: list[dict[str, Any]] = found.get("authSchemes") or [{}]
@@ -205,7 +214,7 @@ class DirectPath:
                     signing_name=signing.get("signing_name") or scheme.get("signingName") or self._signer.signing_name,
                     region=signing.get("region") or scheme.get("signingRegion") or self._signer.region_name,
                 )
-        self._routes[operation_name] = route
+        self.routes[operation_name] = route
         return route
 
     async def send(
@@ -230,18 +239,18 @@ class DirectPath:
         )
         # The signed request is never a local of this frame: its headers carry the
         # session token, and a network error's traceback passes through here.
-        response = await self._endpoint.http_session.send(await self._signed(route, operation_name, body, attempt))
+        response = await self._http_session.send(await self._signed(route, operation_name, body, attempt))
         content: bytes = await response.content
         if response.status_code < 300:
             return content, response.status_code, response.headers
         raise await self._error(response, content, operation_name)
 
-    async def _signed(self, route: _Route, operation_name: str, body: bytes, attempt: Attempt) -> AWSPreparedRequest:
+    async def _signed(self, route: _Route, operation_name: str, body: bytes, attempt: Attempt) -> Any:
         """The request of one attempt, with the headers botocore adds, signed."""
         user_agent = self._user_agent
         if user_agent is None:
             # Fixed for the client's life; botocore rebuilds it for every request.
-            user_agent = self._user_agent = str(self._client._user_agent_creator.to_string())
+            user_agent = self._user_agent = str(self._user_agent_creator.to_string())
         headers: dict[str, str] = {
             "X-Amz-Target": f"{self._target_prefix}.{operation_name}",
             "Content-Type": self._content_type,
@@ -251,11 +260,11 @@ class DirectPath:
             "amz-sdk-request": f"attempt={attempt.number}; max={attempt.max_attempts}",
         }
         self._sign(route, headers, body, await self._credentials())
-        return AWSPreparedRequest("POST", route.url, headers, body, stream_output=False, context={})
+        return compat.prepared_request(route.url, headers, body)
 
     async def _credentials(self) -> _Keys:
         # As aiobotocore's signer reads them (refreshed when due).
-        credentials = self._signer._credentials
+        credentials = compat.signer_credentials(self._signer)
         if credentials is None:
             raise NoCredentialsError
         return _Keys(await credentials.get_frozen_credentials())
@@ -294,7 +303,7 @@ class DirectPath:
     async def _error(self, response: Any, body: bytes, operation_name: str) -> ClientError:
         if self._parser is None:
             # botocore's own parser factory, under the SDK's raw-body wrapper if any.
-            factory = self._endpoint._response_parser_factory
+            factory = self._parser_factory
             factory = getattr(factory, "_inner", factory)
             self._parser = factory.create_parser(self._service_model.metadata["protocol"])
         operation_model = self._service_model.operation_model(operation_name)
@@ -312,18 +321,103 @@ class DirectPath:
         return error_class(parsed, operation_name)
 
 
-def direct_path(client: Any) -> DirectPath | None:
-    """The direct path of ``client``, or ``None`` when its service or settings need botocore's path."""
+def direct_path(client: Any, problems: list[str] | None = None) -> DirectPath | None:
+    """The direct path of ``client``, or ``None`` when its service or settings need botocore's path.
+
+    Args:
+        client: An open aiobotocore client.
+        problems: Where to say what failed, when a botocore or aiobotocore
+            release has moved something the direct path reads
+            (``_core/compat.py``); then the result is ``None``, for botocore's
+            own path. Without it, that is logged as a WARNING.
+    """
     try:
         return _PATHS[client]
     except KeyError:
         pass
     path: DirectPath | None = None
-    meta = client.meta
-    if (
-        meta.service_model.metadata.get("protocol") == "json"
-        and getattr(client._request_signer, "signature_version", None) is not botocore.UNSIGNED
-    ):
-        path = DirectPath(client)
+    if client.meta.service_model.metadata.get("protocol") == "json":
+        failure = compat.direct_path_failure(client)
+        if failure is not None:
+            name, exc = failure
+            problem = f"compat.{name} failed ({type(exc).__name__}: {exc})"
+            if problems is None:
+                _warn_fallback([problem], "this client")
+            else:
+                problems.append(problem)
+        elif compat.request_signer(client).signature_version is not botocore.UNSIGNED:
+            path = DirectPath(client)
     _PATHS[client] = path
     return path
+
+
+def _warn_fallback(problems: list[str], scope: str) -> None:
+    import aiobotocore  # noqa: PLC0415 - loaded with the client
+
+    _log.warning(
+        "botocore's internals are not as this SDK knows them (botocore %s, aiobotocore %s): %s;"
+        " %s sends on botocore's own request path (as with direct=False)",
+        botocore.__version__,
+        aiobotocore.__version__,
+        "; ".join(problems),
+        scope,
+    )
+
+
+class DirectTransport:
+    """The direct path where an operation allows it, botocore's path for the others.
+
+    Attributes:
+        clock: The client's clock correction.
+    """
+
+    __slots__ = ("_fallback", "_path", "clock")
+
+    def __init__(self, path: DirectPath, fallback: BotocoreTransport) -> None:
+        """Send on ``path``, and on ``fallback`` what it cannot send."""
+        self._path = path
+        self._fallback = fallback
+        self.clock: ClientClock = fallback.clock
+
+    def close(self, message: str) -> None:
+        """Refuse later requests with ``RuntimeError(message)``: the client was closed."""
+        self._fallback.close(message)
+
+    async def send(self, request: Request) -> Reply:
+        """Send ``request`` (see :class:`~aws_vision_async._core.transport.Transport`)."""
+        operation_name = request.operation.name
+        route = await self._path.route(operation_name)
+        if route is None:
+            return await self._fallback.send(request)
+        self._fallback.check_open()
+        body, status, headers = await self._path.send(route, operation_name, request.params, request.attempt)
+        return Reply(status, headers, body)
+
+    def corrects_clock(self, operation_name: str) -> bool:
+        """The direct path signs with the clock's offset itself; botocore's signer needs a hook."""
+        return self._path.routes.get(operation_name) is not None or self._fallback.corrects_clock(operation_name)
+
+
+def open_transport(client: Any, *, direct: bool) -> BotocoreTransport | DirectTransport:
+    """Hook the SDK into ``client`` and return the transport its SDK client sends through.
+
+    When botocore's internals have moved (``_core/compat.py``), logs one
+    WARNING naming what failed, and sends on botocore's own path.
+
+    Args:
+        client: An open aiobotocore client.
+        direct: Take the direct path where the service and operation allow it.
+    """
+    problems: list[str] = []
+    try:
+        fastparse.install(client)
+    except Exception as exc:
+        problems.append(f"compat.response_parser_factory failed ({type(exc).__name__}: {exc})")
+    install(client)
+    botocore_path = BotocoreTransport(client)
+    path = direct_path(client, problems) if direct else None
+    if problems:
+        _warn_fallback(problems, "this client")
+    if path is None:
+        return botocore_path
+    return DirectTransport(path, botocore_path)

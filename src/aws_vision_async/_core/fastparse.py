@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from . import compat
 from .attempt import CURRENT_ATTEMPT
 
 RAW_BODY: Final = "__aws_vision_async_raw_body__"
@@ -64,19 +65,15 @@ class RawBodyParserFactory:
         return getattr(self._inner, name)
 
 
-def install(client: Any) -> bool:
+def install(client: Any) -> None:
     """Make ``client`` hand successful JSON bodies on raw during SDK calls.
 
-    The endpoint's parser factory is a private attribute of botocore; if it is
-    not there the client keeps parsing and the SDK validates parsed dicts.
-
-    Returns:
-        Whether the fast path is in place.
+    Raises:
+        AttributeError: botocore's parser factory is not where ``compat`` reads it;
+            the client keeps parsing, and the SDK validates parsed dicts.
     """
-    endpoint = getattr(client, "_endpoint", None)
-    factory = getattr(endpoint, "_response_parser_factory", None)
+    factory = compat.response_parser_factory(client)
     if factory is None:
-        return False
+        raise AttributeError("the endpoint has no response parser factory")
     if not isinstance(factory, RawBodyParserFactory):
-        endpoint._response_parser_factory = RawBodyParserFactory(factory)  # type: ignore[union-attr]  # pyright: ignore[reportOptionalMemberAccess, reportAttributeAccessIssue]
-    return True
+        compat.set_response_parser_factory(client, RawBodyParserFactory(factory))

@@ -16,10 +16,11 @@ import os
 import threading
 from typing import Any, cast
 
-import botocore
 from aiobotocore.session import AioSession
 from botocore.exceptions import DataNotFoundError
-from botocore.loaders import JSONFileLoader, Loader, instance_cache  # pyright: ignore[reportUnknownVariableType]
+from botocore.loaders import JSONFileLoader, Loader
+
+from . import compat
 
 __all__ = ["add_data_path", "new_session", "shared_loader"]
 
@@ -59,7 +60,7 @@ def new_session(profile: str | None, extra_path: str | None) -> AioSession:
     """
     # botocore is untyped: keep what comes from it as Any, here only.
     session: Any = _session(profile)
-    components: Any = session._components
+    components: Any = compat.session_components(session)
     # Lazy, like botocore's own: the data path setting is read on first use.
     components.lazy_register_component(
         "data_loader", lambda: shared_loader(session.get_config_variable("data_path"), extra_path)
@@ -73,8 +74,7 @@ _prototype: Any = None
 
 def _session(profile: str | None) -> Any:
     global _prototype  # noqa: PLW0603 - made once per process
-    initializers: list[Any] = getattr(botocore, "_INITIALIZERS", [None])
-    if initializers:
+    if compat.session_initializers():
         # Something hooks every new session: let it see a session made the usual way.
         return AioSession(profile=profile)
     if _prototype is None:
@@ -83,7 +83,7 @@ def _session(profile: str | None) -> Any:
                 # Never used but for its handlers, copied as botocore copies a
                 # session's handlers for each client.
                 pristine: Any = AioSession()
-                _prototype = pristine._original_handler
+                _prototype = compat.builtin_handlers(pristine)
     return AioSession(profile=profile, event_hooks=copy.copy(_prototype), include_builtin_handlers=False)
 
 
@@ -95,9 +95,7 @@ def add_data_path(loader: Any, path: str) -> None:
     paths.insert(0, path)
     # The loader memoizes what it found on the old paths (a session shared with
     # a client opened before may have listed the services already): forget it.
-    cache = getattr(loader, "_cache", None)
-    if isinstance(cache, dict):
-        cache.clear()
+    compat.forget_loader_cache(loader)
 
 
 class _FileLoader(JSONFileLoader):  # type: ignore[misc] # botocore is untyped
@@ -111,8 +109,7 @@ class _FileLoader(JSONFileLoader):  # type: ignore[misc] # botocore is untyped
 
     def _load_file(self, full_path: str, open_method: Any) -> Any:
         if os.path.basename(full_path) != "endpoints.json" or not os.path.isfile(full_path):
-            base: Any = super()
-            return base._load_file(full_path, open_method)
+            return compat.load_json_file(self, full_path, open_method)
         with open_method(full_path, "rb") as fp:
             return json.loads(fp.read().decode("utf-8"))
 
@@ -129,7 +126,7 @@ class _Loader(Loader):  # type: ignore[misc] # botocore is untyped
 
     FILE_LOADER_CLASS = _FileLoader
 
-    @instance_cache  # type: ignore[untyped-decorator]
+    @compat.instance_cache
     def load_service_model(self, service_name: str, type_name: str, api_version: str | None = None) -> Any:
         this: Any = self  # botocore is untyped: Any, here only
         try:
@@ -140,7 +137,7 @@ class _Loader(Loader):  # type: ignore[misc] # botocore is untyped
         if api_version is None:
             api_version = max(versions)
         model: Any = this.load_data(os.path.join(service_name, api_version, type_name))
-        this._extras_processor.process(model, this._find_extras(service_name, type_name, api_version))
+        compat.process_extras(this, model, service_name, type_name, api_version)
         return model
 
 

@@ -3,7 +3,9 @@
 tenacity runs the loop; this module is the one adapter to it. Every attempt of
 a call carries the same invocation id and its own number (the attempt headers),
 and the same request parameters, so an idempotency token filled in before the
-loop is sent on every retry.
+loop is sent on every retry. Each attempt goes through a
+:class:`~aws_vision_async._core.transport.Transport` (botocore's path, the
+direct path, or replies from memory in unit tests).
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ import anyio
 from ..errors import AwsVisionError, NetworkError, ReadTimeoutError, ServiceError, ThrottlingError
 from ..ratelimit import RateLimiter
 from ..retry import RetryPolicy
+from .attempt import Attempt
 from .budget import NO_RETRY_INCREMENT, RETRY_COST, TIMEOUT_RETRY_COST, RetryBudget
 from .operation import OperationSpec, ServiceSpec
-from .attempt import Attempt
+from .transport import Transport, exchange
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from tenacity import RetryCallState
 
     from .telemetry import CallObserver
@@ -40,6 +44,7 @@ __all__ = ["is_retryable", "run"]
 _log = logging.getLogger("aws_vision_async")
 
 T = TypeVar("T")
+RespT = TypeVar("RespT", bound="BaseModel")
 
 
 @functools.cache
@@ -76,21 +81,25 @@ def is_retryable(service: ServiceSpec, op: OperationSpec[Any, Any], exc: BaseExc
 
 async def run(
     service: ServiceSpec,
-    op: OperationSpec[Any, Any],
-    send: Callable[[Attempt], Awaitable[T]],
+    op: OperationSpec[Any, RespT],
+    params: dict[str, Any],
     *,
+    transport: Transport,
+    scrub: Callable[[str], str],
     policy: RetryPolicy,
     budget: RetryBudget | None,
     limiter: RateLimiter | None = None,
     max_wait: float | None = None,
     observer: CallObserver | None = None,
-) -> T:
-    """Make one logical call: attempts through ``send`` until one succeeds or no retry is due.
+) -> RespT:
+    """Make one logical call: attempts through ``transport`` until one succeeds or no retry is due.
 
     Args:
         service: The service called.
         op: The operation called.
-        send: Makes one attempt.
+        params: The request, by wire names; the same for every attempt.
+        transport: Sends each attempt.
+        scrub: Masks credentials in a service's error message.
         policy: How many attempts, and the waits between them.
         budget: The client's retry budget, or ``None`` when the policy does not use one.
         limiter: Gives a token to every attempt and learns from its reply.
@@ -98,7 +107,7 @@ async def run(
         observer: The call's span, told of attempts, retries and token waits (tracing only).
 
     Returns:
-        What the successful attempt returned.
+        The response of the successful attempt.
 
     Raises:
         RateLimitTimeoutError: An attempt's token would take longer than ``max_wait``.
@@ -107,14 +116,17 @@ async def run(
     attempts = 0
     last_cost = 0
 
-    async def attempt() -> T:
+    def send(which: Attempt) -> Awaitable[RespT]:
+        return exchange(transport, service, op, params, attempt=which, scrub=scrub)
+
+    async def attempt() -> RespT:
         nonlocal attempts
         attempts += 1
         which = Attempt(invocation_id, attempts, policy.max_attempts)
         if observer is not None:
             observer.attempts = attempts
         if limiter is None:
-            return await send(which)
+            return await exchange(transport, service, op, params, attempt=which, scrub=scrub)
         return await _send_limited(send, which, limiter, max_wait, observer)
 
     def retry_due(number: int, exc: BaseException | None) -> bool:
@@ -149,7 +161,7 @@ async def run(
     # The first attempt runs outside tenacity: most calls succeed at once, and
     # setting tenacity up costs more than the SDK's own work for a request.
     try:
-        result: T = await attempt()
+        result: RespT = await attempt()
     except Exception as exc:
         if not retry_due(1, exc):
             if isinstance(exc, AwsVisionError):
