@@ -152,12 +152,11 @@ def hook_botocore_signer(client: Any, clock: ClientClock) -> bool:
         signer = compat.request_signer(client)
         factory = compat.auth_instance_factory(signer)
         compat.current_datetime()
+        shiftable = compat.signing_time_shiftable()
     except (ImportError, AttributeError):
-        factory = None
+        shiftable = False
     if (
-        factory is None
-        or not inspect.iscoroutinefunction(factory)  # aiobotocore awaits it
-        or not callable(getattr(SigV4Auth, "_modify_request_before_signing", None))
+        not shiftable or factory is None or not inspect.iscoroutinefunction(factory)  # aiobotocore awaits it
     ):
         _log.debug("botocore's signer has changed: clock skew is corrected on the direct path only")
         return False

@@ -33,6 +33,7 @@ from botocore.awsrequest import AWSPreparedRequest
 __all__ = [
     "CHECKED_WITH",
     "DIRECT_PATH_ACCESSES",
+    "SESSION_OVERRIDES",
     "aiohttp_session_settings",
     "auth_instance_factory",
     "base_build_ssl_contexts",
@@ -60,6 +61,7 @@ __all__ = [
     "set_retry_context",
     "shift_signing_time",
     "signer_credentials",
+    "signing_time_shiftable",
     "user_agent_creator",
 ]
 
@@ -225,6 +227,13 @@ def shift_signing_time(auth: Any, offset: Callable[[], float]) -> None:
         return modify(request)
 
     auth._modify_request_before_signing = modify_shifted
+
+
+def signing_time_shiftable() -> bool:
+    """Whether :func:`shift_signing_time` can wrap ``SigV4Auth._modify_request_before_signing`` (botocore 1.0)."""
+    from botocore.auth import SigV4Auth  # noqa: PLC0415 - loaded with botocore
+
+    return callable(getattr(SigV4Auth, "_modify_request_before_signing", None))
 
 
 def current_datetime() -> datetime.datetime:

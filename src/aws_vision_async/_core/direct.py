@@ -148,7 +148,7 @@ class DirectPath:
         self._signer = compat.request_signer(client)
         self._http_session = compat.http_session(client)
         self._resolve_endpoint = compat.endpoint_ruleset_resolver(client)
-        self._user_agent_creator = compat.user_agent_creator(client)
+        self._agent_string = compat.user_agent_creator(client)
         self._parser_factory = compat.response_parser_factory(client)
         #: Where each operation goes; ``None``: botocore's path.
         self.routes: dict[str, _Route | None] = {}
@@ -250,7 +250,7 @@ class DirectPath:
         user_agent = self._user_agent
         if user_agent is None:
             # Fixed for the client's life; botocore rebuilds it for every request.
-            user_agent = self._user_agent = str(self._user_agent_creator.to_string())
+            user_agent = self._user_agent = str(self._agent_string.to_string())
         headers: dict[str, str] = {
             "X-Amz-Target": f"{self._target_prefix}.{operation_name}",
             "Content-Type": self._content_type,
