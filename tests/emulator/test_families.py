@@ -90,3 +90,13 @@ def test_a_new_family_joins_the_state_by_its_bases() -> None:
     # The other families keep their stores and transitions.
     state.rekognition["CreateProject"]({"ProjectName": "p"})
     assert set(state.rek_projects) == {"p"}
+
+
+def test_public_classes_report_the_public_module() -> None:
+    from aws_vision_async import emulator
+
+    public = [getattr(emulator, name) for name in emulator.__all__]
+    classes = [obj for obj in public if isinstance(obj, type) or callable(obj)]
+    assert classes
+    for obj in classes:
+        assert obj.__module__ == "aws_vision_async.emulator", obj

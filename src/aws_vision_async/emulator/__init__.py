@@ -108,3 +108,10 @@ async def running(
     emulator = Emulator(host=host, port=port, sample=sample, faults=faults, seed=seed, region=region, timings=timings)
     async with emulator:
         yield emulator.url
+
+
+# Public classes say they come from here, where users import them: reprs, tracebacks,
+# pickles and the docs name aws_vision_async.emulator, not a private module.
+for _public in (Emulator, FaultPlan, Faults, InferenceUsage, SampleData, State, Timings):
+    _public.__module__ = __name__
+del _public
