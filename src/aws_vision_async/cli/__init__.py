@@ -9,3 +9,6 @@ from __future__ import annotations
 from ._app import main
 
 __all__ = ["main"]
+
+# Reported where users import it (reprs, tracebacks, the entry point's docs), not the private module.
+main.__module__ = __name__
