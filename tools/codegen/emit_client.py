@@ -88,6 +88,10 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         *(["from . import models as _models"] if svc.config.item_models else []),
         "",
         "if TYPE_CHECKING:",
+        # mkdocstrings resolves a dotted path only from a name the module binds.
+        "    # The Raises: sections name errors by their full path: bound here for docs tools.",
+        f"    import aws_vision_async.{cfg.package}.errors  # pyright: ignore[reportUnusedImport]  # noqa: F401",
+        "",
         "    # Annotations only: each model loads when its operation is first called.",
         "    from .models import (",
         *[f"        {m}," for m in models],

@@ -15,6 +15,9 @@ from .._core.pagination import AsyncPaginator
 from . import _operations as _ops
 
 if TYPE_CHECKING:
+    # The Raises: sections name errors by their full path: bound here for docs tools.
+    import aws_vision_async.lookoutvision.errors  # pyright: ignore[reportUnusedImport]  # noqa: F401
+
     # Annotations only: each model loads when its operation is first called.
     from .models import (
         CreateDatasetResponse,

@@ -18,6 +18,9 @@ from . import _waiters
 from . import models as _models
 
 if TYPE_CHECKING:
+    # The Raises: sections name errors by their full path: bound here for docs tools.
+    import aws_vision_async.rekognition.errors  # pyright: ignore[reportUnusedImport]  # noqa: F401
+
     # Annotations only: each model loads when its operation is first called.
     from .models import (
         AssociateFacesResponse,
