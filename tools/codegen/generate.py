@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from .config import SERVICES, ServiceConfig
 from .emit_client import render_client, render_init
@@ -101,14 +100,3 @@ def remove_stale(rels: list[str]) -> None:
             if cache.is_dir():
                 cache.rmdir()
             folder.rmdir()
-
-
-def write(target: Path = PACKAGE_DIR) -> list[Path]:
-    """Write every generated file under ``target``."""
-    written: list[Path] = []
-    for rel, text in render_all().items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        written.append(path)
-    return written
