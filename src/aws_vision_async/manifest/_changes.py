@@ -146,12 +146,13 @@ class ChangesIterator:
     async def __anext__(self) -> DatasetChanges:
         if self._done:
             raise StopAsyncIteration
-        batcher, entries = self._batcher, self._entries
+        batcher, entries = self._batcher, self._entries.iterator()
         try:
-            while True:
+            while entries is not None:
                 try:
-                    entry = await entries.next()
+                    entry = await entries.__anext__()
                 except StopAsyncIteration:
+                    await self._entries.aclose()
                     break
                 batch = batcher.add(entry)
                 if batch is not None:

@@ -30,22 +30,18 @@ class Source(Generic[_T]):
         self._iterator: AsyncIterator[_T] | None = None
         self._closed = False
 
-    async def next(self) -> _T:
-        """The next item.
+    def iterator(self) -> AsyncIterator[_T] | None:
+        """The iterator to read, made on first use; ``None`` once closed.
 
-        Raises:
-            StopAsyncIteration: The iterable is exhausted, or closed.
+        The reader closes the source (:meth:`aclose`) when the iterator is exhausted,
+        fails or is cancelled: nothing more is read then.
         """
         if self._closed:
-            raise StopAsyncIteration
+            return None
         iterator = self._iterator
         if iterator is None:
             iterator = self._iterator = aiter(self._iterable)
-        try:
-            return await iterator.__anext__()
-        except BaseException:  # exhausted, failed or cancelled: nothing more is read
-            await self.aclose()
-            raise
+        return iterator
 
     async def aclose(self) -> None:
         """Close the iterator (or the iterable, if it is an unread async iterator); later calls do nothing."""

@@ -28,15 +28,17 @@ class EntryIterator:
         return self
 
     async def __anext__(self) -> DatasetEntry:
-        lines = self._lines
-        while True:
-            line = await lines.next()
-            if line and not line.isspace():
-                try:
+        lines = self._lines.iterator()
+        if lines is None:
+            raise StopAsyncIteration
+        try:
+            while True:
+                line = await lines.__anext__()
+                if line and not line.isspace():
                     return DatasetEntry.parse(line)
-                except BaseException:
-                    await lines.aclose()
-                    raise
+        except BaseException:  # exhausted, a line failed, or cancelled: nothing more is read
+            await self._lines.aclose()
+            raise
 
     async def aclose(self) -> None:
         """Stop: close the lines; iteration ends (for ``contextlib.aclosing`` too)."""
