@@ -17,13 +17,12 @@ of :class:`State`. To add a family (video jobs, faces and users, stream processo
 
 from __future__ import annotations
 
-from ._entries import Entry
-from ._operations._base import ACCOUNT, IDEMPOTENCY_WINDOW, MAX_RESULTS
+from ._operations._base import IDEMPOTENCY_WINDOW, MAX_RESULTS
 from ._operations._lookoutvision import LookoutVisionProjects
 from ._operations._rek_collections import FaceCollections
 from ._operations._rek_model_versions import MAX_RUNNING_MODELS, ModelVersions
 
-__all__ = ["ACCOUNT", "IDEMPOTENCY_WINDOW", "MAX_RESULTS", "MAX_RUNNING_MODELS", "Entry", "State"]
+__all__ = ["IDEMPOTENCY_WINDOW", "MAX_RESULTS", "MAX_RUNNING_MODELS", "State"]
 
 
 class State(ModelVersions, FaceCollections, LookoutVisionProjects):
