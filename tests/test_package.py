@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
+import inspect
+import pkgutil
 from pathlib import Path
 from typing import Any
 
@@ -40,3 +42,29 @@ def test_the_import_graph_script_finds_cycles_and_import_time_edges() -> None:
     assert script.imports_of("pkg.sub", True, "from .c import x\nfrom .. import a\n", known) == {"pkg.sub.c", "pkg.a"}
     assert script.find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]
     assert script.find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def _public_modules() -> list[str]:
+    names = [
+        info.name
+        for info in pkgutil.walk_packages(aws_vision_async.__path__, "aws_vision_async.")
+        if not any(part.startswith("_") for part in info.name.split(".")[1:])
+    ]
+    return ["aws_vision_async", *names]
+
+
+def test_public_names_report_the_module_users_import_them_from() -> None:
+    wrong: list[str] = []
+    for module_name in _public_modules():
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", ()):
+            value = getattr(module, name)
+            if not (inspect.isclass(value) or inspect.isfunction(value)):
+                continue  # Literal aliases, constants, submodules
+            home = value.__module__
+            if any(part.startswith("_") for part in home.split(".")[1:]):
+                wrong.append(f"{module_name}.{name} reports {home}")
+            # The module it reports holds it under its name: pickles and docs find it there.
+            elif getattr(importlib.import_module(home), value.__qualname__, None) is not value:
+                wrong.append(f"{module_name}.{name} is not {home}.{value.__qualname__}")
+    assert wrong == []

@@ -318,6 +318,7 @@ class ModelWriter:
                 imports.setdefault(source, set()).add(ref)
             core = [m for m in ("OPEN_ENUM", "REPLY_CONFIG", "InputShape", "OutputShape") if m in text]
             core += ["Response"] if "(Response):" in text else []
+            core += ["publish"]
             core += [m for m in ("aws_pattern", "reply", "AS_DICT", "AS_LIST") if f"{m}(" in text or f", {m}]" in text]
             abcs = [abc for abc in ("Mapping", "Sequence") if f"{abc}[" in text]
             typing_names = [t for t in ("Annotated",) if f"{t}[" in text]
@@ -352,7 +353,13 @@ class ModelWriter:
                 "]",
                 "",
             ]
-            files[f"{SHAPES_PACKAGE}/{module}.py"] = "\n".join(head + body).rstrip() + "\n"
+            tail = [
+                "",
+                "",
+                "# Reprs, tracebacks and pickles name the module users import these from.",
+                f"publish(__name__, __all__, {f'aws_vision_async.{svc.config.package}.models'!r})",
+            ]
+            files[f"{SHAPES_PACKAGE}/{module}.py"] = "\n".join(head + body).rstrip() + "\n".join(tail) + "\n"
             for name in by_module[module]:
                 location[name] = module
         public = sorted(location)

@@ -30,10 +30,12 @@ __all__ = [
     "ResponseMetadata",
     "Shape",
     "attach_metadata",
+    "home_module",
     "invalid_reason",
     "reply",
     "aws_pattern",
     "paired",
+    "publish",
     "validate_response_json",
     "validate_response_obj",
 ]
@@ -87,12 +89,39 @@ class Shape(BaseModel):
         caller's variable named ``reply`` or ``datetime`` would shadow the name in
         an annotation. Generated models need nothing from their callers.
         """
+        if _types_namespace is None:
+            # The module that defines it, even when the class reports its public module.
+            _types_namespace = vars(sys.modules[home_module(cls)])
         return super().model_rebuild(
             force=force,
             raise_errors=raise_errors,
             _parent_namespace_depth=_parent_namespace_depth,
-            _types_namespace={} if _types_namespace is None else dict(_types_namespace),
+            _types_namespace=dict(_types_namespace),
         )
+
+
+#: The defining module of each class that reports its public module instead (see ``publish``).
+_HOMES: Final[weakref.WeakKeyDictionary[type, str]] = weakref.WeakKeyDictionary()
+
+
+def home_module(cls: type) -> str:
+    """The module that defines ``cls``, whose names its annotations use."""
+    return _HOMES.get(cls, cls.__module__)
+
+
+def publish(module: str, names: Sequence[str], public: str) -> None:
+    """Make the classes ``names`` of ``module`` report ``public`` as their module.
+
+    Reprs, tracebacks and pickles then name the module users import them from
+    (``aws_vision_async.rekognition.models``), not the private one that defines
+    them; their annotations are still resolved in the defining module.
+    """
+    namespace = vars(sys.modules[module])
+    for name in names:
+        value = namespace[name]
+        if isinstance(value, type):
+            _HOMES[value] = module
+            value.__module__ = public
 
 
 class InputShape(Shape):
@@ -214,7 +243,7 @@ class reply:  # noqa: N801 - reads as a marker in annotations
         self.name = name
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
-        cls = getattr(sys.modules[source.__module__], self.name)
+        cls = getattr(sys.modules[home_module(source)], self.name)
         return handler.generate_schema(cls)
 
     def __repr__(self) -> str:
@@ -449,3 +478,7 @@ def paired(model: type[ItemT], columns: Mapping[str, Sequence[object]]) -> list[
     else:
         rows = [dict(zip(keys, values, strict=True)) for values in itertools.zip_longest(*arrays)]
     return adapter.validate_python(rows)
+
+
+# Reported where users import it (``aws_vision_async.ResponseMetadata``), not this private module.
+ResponseMetadata.__module__ = "aws_vision_async"

@@ -382,3 +382,7 @@ class Prefetch(Generic[T]):
                     await send.send(_Failure(error))
                     return
                 await send.send(chunk)
+
+
+# Reported where users import them (reprs, tracebacks, the docs), not this private module.
+AsyncPaginator.__module__ = Prefetch.__module__ = "aws_vision_async"

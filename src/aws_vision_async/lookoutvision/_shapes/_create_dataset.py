@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import DatasetStatus
 
 __all__ = [
@@ -112,3 +112,7 @@ class InputS3Object(InputShape):
         default=None, validation_alias="VersionId", serialization_alias="VersionId"
     )
     """The version ID of the bucket."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -13,7 +13,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import (
+    AS_LIST,
+    OPEN_ENUM,
+    REPLY_CONFIG,
+    InputShape,
+    OutputShape,
+    Response,
+    aws_pattern,
+    publish,
+    reply,
+)
 from ._enums import ModelStatus
 
 __all__ = [
@@ -187,3 +197,7 @@ class _TagReply(Tag):
     """The key of the tag that is attached to the specified model."""
     value: str = Field(validation_alias="Value", serialization_alias="Value")
     """The value of the tag that is attached to the specified model."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, publish
 
 __all__ = [
     "CreateProjectRequest",
@@ -55,3 +55,7 @@ class ProjectMetadata(OutputShape):
         default=None, validation_alias="CreationTimestamp", serialization_alias="CreationTimestamp"
     )
     """The unix timestamp for the date and time that the project was created."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "DeleteModelRequest",
@@ -42,3 +42,7 @@ class DeleteModelResponse(Response):
 
     model_arn: str | None = Field(default=None, validation_alias="ModelArn", serialization_alias="ModelArn")
     """The Amazon Resource Name (ARN) of the model that was deleted."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

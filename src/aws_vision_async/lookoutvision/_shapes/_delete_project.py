@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "DeleteProjectRequest",
@@ -38,3 +38,7 @@ class DeleteProjectResponse(Response):
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the project that was deleted."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

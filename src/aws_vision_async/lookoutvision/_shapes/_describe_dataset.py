@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import DatasetStatus
 
 __all__ = [
@@ -85,3 +85,7 @@ class DescribeDatasetResponse(Response):
         default=None, validation_alias="DatasetDescription", serialization_alias="DatasetDescription"
     )
     """The description of the requested dataset."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

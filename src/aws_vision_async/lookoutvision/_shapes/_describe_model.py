@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._create_model import ModelPerformance, OutputConfig
 from ._enums import ModelStatus
 
@@ -106,3 +106,7 @@ class OutputS3Object(OutputShape):
     """The bucket that contains the training output."""
     key: str | None = Field(default=None, validation_alias="Key", serialization_alias="Key")
     """The location of the training output in the bucket."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

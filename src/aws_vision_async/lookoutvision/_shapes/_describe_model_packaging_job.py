@@ -13,7 +13,17 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import (
+    AS_LIST,
+    OPEN_ENUM,
+    REPLY_CONFIG,
+    InputShape,
+    OutputShape,
+    Response,
+    aws_pattern,
+    publish,
+    reply,
+)
 from ._create_model import S3Location, Tag
 from ._enums import (
     ModelPackagingJobStatus,
@@ -263,3 +273,7 @@ class _TargetPlatformReply(TargetPlatform):
         default=None, validation_alias="Accelerator", serialization_alias="Accelerator"
     )
     """The target accelerator for the model."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, publish
 from ._create_dataset import DatasetMetadata
 
 __all__ = [
@@ -55,3 +55,7 @@ class ProjectDescription(OutputShape):
         default=None, validation_alias="Datasets", serialization_alias="Datasets"
     )
     """A list of datasets in the project."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

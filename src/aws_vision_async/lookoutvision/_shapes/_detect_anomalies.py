@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, publish
 
 __all__ = [
     "Anomaly",
@@ -95,3 +95,7 @@ class PixelAnomaly(OutputShape):
     """The percentage area of the image that the anomaly type covers."""
     color: str | None = Field(default=None, validation_alias="Color", serialization_alias="Color")
     """A hex color value for the mask that covers an anomaly type."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import ModelPackagingJobStatus
 
 __all__ = [
@@ -90,3 +90,7 @@ class ModelPackagingJobMetadata(OutputShape):
         default=None, validation_alias="LastUpdatedTimestamp", serialization_alias="LastUpdatedTimestamp"
     )
     """The Unix timestamp for the time and date that the model packaging job was last updated."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

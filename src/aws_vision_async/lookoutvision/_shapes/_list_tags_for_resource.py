@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, reply
+from ..._core.model import InputShape, Response, publish, reply
 from ._create_model import Tag
 
 __all__ = [
@@ -34,3 +34,7 @@ class ListTagsForResourceResponse(Response):
         default=None, validation_alias="Tags", serialization_alias="Tags"
     )
     """A map of tag keys and values attached to the specified model."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, publish
 from ._enums import ModelHostingStatus
 
 __all__ = [
@@ -53,3 +53,7 @@ class StartModelResponse(Response):
         default=None, validation_alias="Status", serialization_alias="Status"
     )
     """The current running status of the model."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

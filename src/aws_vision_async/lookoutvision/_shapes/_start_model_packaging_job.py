@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 from ._describe_model_packaging_job import ModelPackagingConfiguration
 
 __all__ = [
@@ -60,3 +60,7 @@ class StartModelPackagingJobResponse(Response):
 
     job_name: str | None = Field(default=None, validation_alias="JobName", serialization_alias="JobName")
     """The job name for the model packaging job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

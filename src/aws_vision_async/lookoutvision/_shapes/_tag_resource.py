@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response
+from ..._core.model import AS_LIST, InputShape, Response, publish
 from ._create_model import Tag
 
 __all__ = [
@@ -36,3 +36,7 @@ class TagResourceResponse(Response):
     """The ``TagResourceResponse`` shape of the Amazon Lookout for Vision API."""
 
     pass
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

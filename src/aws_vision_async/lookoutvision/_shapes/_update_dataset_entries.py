@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, publish
 from ._enums import DatasetStatus
 
 __all__ = [
@@ -49,3 +49,7 @@ class UpdateDatasetEntriesResponse(Response):
         default=None, validation_alias="Status", serialization_alias="Status"
     )
     """The status of the dataset update."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.lookoutvision.models")

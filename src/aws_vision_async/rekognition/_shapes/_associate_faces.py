@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import UnsuccessfulFaceAssociationReason, UserStatus
 
 __all__ = [
@@ -97,3 +97,7 @@ class UnsuccessfulFaceAssociation(OutputShape):
         default=None, validation_alias="Reasons", serialization_alias="Reasons"
     )
     """The reason why the association was unsuccessful."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

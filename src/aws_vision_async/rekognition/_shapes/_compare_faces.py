@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._enums import EmotionName, LandmarkType, OrientationCorrection, QualityFilter
 
 __all__ = [
@@ -253,3 +253,7 @@ class Smile(OutputShape):
     """Boolean value that indicates whether the face is smiling or not."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
     """Level of confidence in the determination."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

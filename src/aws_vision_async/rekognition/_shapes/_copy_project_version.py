@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern
+from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "CopyProjectVersionRequest",
@@ -126,3 +126,7 @@ class _OutputConfigReply(OutputConfig):
     """The S3 bucket where training output is placed."""
     s3_key_prefix: str | None = Field(default=None, validation_alias="S3KeyPrefix", serialization_alias="S3KeyPrefix")
     """The prefix applied to the training output files."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, Response, aws_pattern
+from ..._core.model import AS_DICT, InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "CreateCollectionRequest",
@@ -64,3 +64,7 @@ class CreateCollectionResponse(Response):
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
     """Version number of the face detection model associated with the collection you are creating."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

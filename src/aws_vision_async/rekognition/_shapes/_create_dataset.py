@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
+from ..._core.model import AS_DICT, REPLY_CONFIG, InputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import S3Object
 from ._enums import DatasetType
 
@@ -111,3 +111,7 @@ class _GroundTruthManifestReply(GroundTruthManifest):
     s3_object: Annotated[S3Object, reply("_S3ObjectReply")] | None = Field(
         default=None, validation_alias="S3Object", serialization_alias="S3Object"
     )
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

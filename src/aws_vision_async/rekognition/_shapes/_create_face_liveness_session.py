@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._enums import ChallengeType
 
 __all__ = [
@@ -121,3 +121,7 @@ class Versions(InputShape):
         | None
     ) = Field(default=None, validation_alias="Maximum", serialization_alias="Maximum")
     """The desired maximum version for the challenge."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

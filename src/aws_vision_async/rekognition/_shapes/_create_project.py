@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, InputShape, Response, aws_pattern
+from ..._core.model import AS_DICT, InputShape, Response, aws_pattern, publish
 from ._enums import CustomizationFeature, ProjectAutoUpdate
 
 __all__ = [
@@ -65,3 +65,7 @@ class CreateProjectResponse(Response):
 
     project_arn: str | None = Field(default=None, validation_alias="ProjectArn", serialization_alias="ProjectArn")
     """The Amazon Resource Name (ARN) of the new project."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
+from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, publish, reply
 from ._copy_project_version import OutputConfig
 from ._create_dataset import GroundTruthManifest
 
@@ -216,3 +216,7 @@ class _TrainingDataReply(TrainingData):
         default=None, validation_alias="Assets", serialization_alias="Assets"
     )
     """A manifest file that contains references to the training images and ground-truth annotations."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, reply
+from ..._core.model import AS_DICT, AS_LIST, REPLY_CONFIG, InputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox
 
 __all__ = [
@@ -410,3 +410,7 @@ class _StreamProcessorSettingsReply(StreamProcessorSettings):
     connected_home: Annotated[ConnectedHomeSettings, reply("_ConnectedHomeSettingsReply")] | None = Field(
         default=None, validation_alias="ConnectedHome", serialization_alias="ConnectedHome"
     )
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "CreateUserRequest",
@@ -39,3 +39,7 @@ class CreateUserResponse(Response):
     """The ``CreateUserResponse`` shape of the Amazon Rekognition API."""
 
     pass
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "DeleteCollectionRequest",
@@ -31,3 +31,7 @@ class DeleteCollectionResponse(Response):
 
     status_code: int | None = Field(default=None, validation_alias="StatusCode", serialization_alias="StatusCode")
     """HTTP status code that indicates the result of the operation."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

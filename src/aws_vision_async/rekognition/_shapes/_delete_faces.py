@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import UnsuccessfulFaceDeletionReason
 
 __all__ = [
@@ -68,3 +68,7 @@ class UnsuccessfulFaceDeletion(OutputShape):
         default=None, validation_alias="Reasons", serialization_alias="Reasons"
     )
     """The reason why the deletion was unsuccessful."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, publish
 from ._enums import ProjectStatus
 
 __all__ = [
@@ -39,3 +39,7 @@ class DeleteProjectResponse(Response):
         default=None, validation_alias="Status", serialization_alias="Status"
     )
     """The current status of the delete project operation."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

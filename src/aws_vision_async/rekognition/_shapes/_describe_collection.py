@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "DescribeCollectionRequest",
@@ -46,3 +46,7 @@ class DescribeCollectionResponse(Response):
     """The number of milliseconds since the Unix epoch time until the creation of the collection."""
     user_count: int | None = Field(default=None, validation_alias="UserCount", serialization_alias="UserCount")
     """The number of UserIDs assigned to the specified colleciton."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import DatasetStatus, DatasetStatusMessageCode
 
 __all__ = [
@@ -86,3 +86,7 @@ class DescribeDatasetResponse(Response):
         default=None, validation_alias="DatasetDescription", serialization_alias="DatasetDescription"
     )
     """The description for the dataset."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import S3Object
 from ._copy_project_version import OutputConfig
 from ._create_dataset import GroundTruthManifest
@@ -219,3 +219,7 @@ class ValidationData(OutputShape):
         default=None, validation_alias="Assets", serialization_alias="Assets"
     )
     """The assets that comprise the validation data."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

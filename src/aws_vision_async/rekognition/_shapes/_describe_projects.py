@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import (
     CustomizationFeature,
     DatasetStatus,
@@ -126,3 +126,7 @@ class ProjectDescription(OutputShape):
         default=None, validation_alias="AutoUpdate", serialization_alias="AutoUpdate"
     )
     """Indicates whether automatic retraining will be attempted for the versions of the project."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

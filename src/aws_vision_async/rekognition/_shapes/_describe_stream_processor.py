@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, Response, aws_pattern, publish, reply
 from ._create_stream_processor import (
     RegionOfInterest,
     StreamProcessorDataSharingPreference,
@@ -88,3 +88,7 @@ class DescribeStreamProcessorResponse(Response):
         Annotated[StreamProcessorDataSharingPreference, reply("_StreamProcessorDataSharingPreferenceReply")] | None
     ) = Field(default=None, validation_alias="DataSharingPreference", serialization_alias="DataSharingPreference")
     """Shows whether you are sharing data with Rekognition to improve model performance."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox, Image
 from ._create_stream_processor import Point
 
@@ -76,3 +76,7 @@ class Geometry(OutputShape):
         default=None, validation_alias="Polygon", serialization_alias="Polygon"
     )
     """Within the bounding box, a fine-grained polygon around the detected item."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

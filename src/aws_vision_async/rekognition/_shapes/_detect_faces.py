@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, publish, reply
 from ._compare_faces import BoundingBox, Emotion, Image, ImageQuality, Landmark, Pose, Smile
 from ._enums import Attribute, GenderType, OrientationCorrection
 
@@ -205,3 +205,7 @@ class Sunglasses(OutputShape):
     """Boolean value that indicates whether the face is wearing sunglasses or not."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
     """Level of confidence in the determination."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox, Image
 from ._enums import DetectLabelsFeatureName, OrientationCorrection
 
@@ -313,3 +313,7 @@ class Parent(OutputShape):
 
     name: str | None = Field(default=None, validation_alias="Name", serialization_alias="Name")
     """The name of the parent label."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, OutputShape, Response, aws_pattern, publish
 from ._compare_faces import Image
 from ._enums import ContentClassifier
 
@@ -149,3 +149,7 @@ class ModerationLabel(OutputShape):
         default=None, validation_alias="TaxonomyLevel", serialization_alias="TaxonomyLevel"
     )
     """The level of the moderation label with regard to its taxonomy, from 1 to 3."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, reply
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, publish, reply
 from ._compare_faces import BoundingBox, Image
 from ._enums import BodyPart, ProtectiveEquipmentType
 
@@ -156,3 +156,7 @@ class ProtectiveEquipmentSummary(OutputShape):
         default=None, validation_alias="PersonsIndeterminate", serialization_alias="PersonsIndeterminate"
     )
     """An array of IDs for persons where it was not possible to determine if they are wearing personal protective equipment."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

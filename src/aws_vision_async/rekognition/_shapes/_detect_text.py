@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, publish
 from ._compare_faces import Image
 from ._create_stream_processor import RegionOfInterest
 from ._detect_custom_labels import Geometry
@@ -95,3 +95,7 @@ class TextDetection(OutputShape):
     """The confidence that Amazon Rekognition has in the accuracy of the detected text and the accuracy of the geometry points around the detected text."""
     geometry: Geometry | None = Field(default=None, validation_alias="Geometry", serialization_alias="Geometry")
     """The location of the detected text on the image."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

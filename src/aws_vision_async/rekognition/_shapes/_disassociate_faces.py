@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import UnsuccessfulFaceDisassociationReason, UserStatus
 
 __all__ = [
@@ -91,3 +91,7 @@ class UnsuccessfulFaceDisassociation(OutputShape):
         default=None, validation_alias="Reasons", serialization_alias="Reasons"
     )
     """The reason why the deletion was unsuccessful."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

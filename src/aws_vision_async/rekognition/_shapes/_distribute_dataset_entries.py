@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "DistributeDataset",
@@ -47,3 +47,7 @@ class DistributeDatasetEntriesResponse(Response):
     """The ``DistributeDatasetEntriesResponse`` shape of the Amazon Rekognition API."""
 
     pass
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import KnownGenderType
 
 __all__ = [
@@ -49,3 +49,7 @@ class KnownGender(OutputShape):
         default=None, validation_alias="Type", serialization_alias="Type"
     )
     """A string value of the KnownGender info about the Celebrity."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

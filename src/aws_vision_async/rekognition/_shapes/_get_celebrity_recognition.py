@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox, S3Object
 from ._detect_faces import FaceDetail
 from ._enums import CelebrityRecognitionSortBy, VideoColorRange, VideoJobStatus
@@ -155,3 +155,7 @@ class VideoMetadata(OutputShape):
         default=None, validation_alias="ColorRange", serialization_alias="ColorRange"
     )
     """A description of the range of luminance values in a video, either LIMITED (16 to 235) or FULL (0 to 255)."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

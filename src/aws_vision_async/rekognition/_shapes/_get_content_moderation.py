@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._detect_moderation_labels import ContentType, ModerationLabel
 from ._enums import ContentModerationAggregateBy, ContentModerationSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -125,3 +125,7 @@ class GetContentModerationResponse(Response):
         default=None, validation_alias="GetRequestMetadata", serialization_alias="GetRequestMetadata"
     )
     """Information about the paramters used when getting a response."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._detect_faces import FaceDetail
 from ._enums import VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -74,3 +74,7 @@ class GetFaceDetectionResponse(Response):
     )
     job_tag: str | None = Field(default=None, validation_alias="JobTag", serialization_alias="JobTag")
     """A job identifier specified in the call to StartFaceDetection and returned in the job completion notification sent to your Amazon Simple Notification Service topic."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

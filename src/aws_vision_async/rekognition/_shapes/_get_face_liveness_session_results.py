@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox, S3Object
 from ._enums import ChallengeType, FeedbackCode, LivenessSessionStatus
 
@@ -111,3 +111,7 @@ class SessionMetadata(OutputShape):
 
     sdk_type: str | None = Field(default=None, validation_alias="SDKType", serialization_alias="SDKType")
     """The type of SDK that was used to stream the video for the Face Liveness session."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

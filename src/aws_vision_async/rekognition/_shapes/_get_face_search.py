@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import BoundingBox
 from ._detect_faces import FaceDetail
 from ._enums import FaceSearchSortBy, VideoJobStatus
@@ -135,3 +135,7 @@ class PersonMatch(OutputShape):
         default=None, validation_alias="FaceMatches", serialization_alias="FaceMatches"
     )
     """Information about the faces in the input collection that match the face of a person in the video."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

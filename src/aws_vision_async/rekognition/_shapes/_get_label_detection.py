@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._detect_labels import Label
 from ._enums import LabelDetectionAggregateBy, LabelDetectionSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -115,3 +115,7 @@ class LabelDetection(OutputShape):
         default=None, validation_alias="DurationMillis", serialization_alias="DurationMillis"
     )
     """The time duration of a segment in milliseconds, I.e. time elapsed from StartTimestampMillis to EndTimestampMillis."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

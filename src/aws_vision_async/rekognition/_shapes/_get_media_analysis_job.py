@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._compare_faces import S3Object
 from ._enums import MediaAnalysisJobFailureCode, MediaAnalysisJobStatus
 
@@ -220,3 +220,7 @@ class MediaAnalysisResults(OutputShape):
         default=None, validation_alias="ModelVersions", serialization_alias="ModelVersions"
     )
     """Information about the model versions for the features selected in a given job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._enums import PersonTrackingSortBy, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
 from ._get_face_search import PersonDetail
@@ -79,3 +79,7 @@ class PersonDetection(OutputShape):
     """The time, in milliseconds from the start of the video, that the person's path was tracked."""
     person: PersonDetail | None = Field(default=None, validation_alias="Person", serialization_alias="Person")
     """Details about a person whose path was tracked in a video."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

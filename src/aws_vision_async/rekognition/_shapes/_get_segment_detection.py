@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._enums import SegmentType, TechnicalCueType, VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
 
@@ -183,3 +183,7 @@ class TechnicalCueSegment(OutputShape):
     """The type of the technical cue."""
     confidence: float | None = Field(default=None, validation_alias="Confidence", serialization_alias="Confidence")
     """The confidence that Amazon Rekognition Video has in the accuracy of the detected segment."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._detect_text import TextDetection
 from ._enums import VideoJobStatus
 from ._get_celebrity_recognition import Video, VideoMetadata
@@ -82,3 +82,7 @@ class TextDetectionResult(OutputShape):
         default=None, validation_alias="TextDetection", serialization_alias="TextDetection"
     )
     """Details about text detected in a video."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

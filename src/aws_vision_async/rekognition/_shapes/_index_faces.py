@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._compare_faces import Image
 from ._detect_faces import FaceDetail
 from ._enums import Attribute, OrientationCorrection, QualityFilter, Reason
@@ -99,3 +99,7 @@ class UnindexedFace(OutputShape):
         default=None, validation_alias="FaceDetail", serialization_alias="FaceDetail"
     )
     """The structure that contains attributes of a face that IndexFaces detected, but didn't index."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

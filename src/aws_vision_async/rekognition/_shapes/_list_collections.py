@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response
+from ..._core.model import InputShape, OutputShape, Response, publish
 
 __all__ = [
     "CollectionSummary",
@@ -53,3 +53,7 @@ class ListCollectionsResponse(Response):
         default=None, validation_alias="FaceModelVersions", serialization_alias="FaceModelVersions"
     )
     """Version numbers of the face detection models associated with the collections in the array CollectionIds."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "ListDatasetEntriesRequest",
@@ -66,3 +66,7 @@ class ListDatasetEntriesResponse(Response):
     """A list of entries (images) in the dataset."""
     next_token: str | None = Field(default=None, validation_alias="NextToken", serialization_alias="NextToken")
     """If the previous response was incomplete (because there is more results to retrieve), Amazon Rekognition Custom Labels returns a pagination token in the response."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._get_face_search import Face
 
 __all__ = [
@@ -71,3 +71,7 @@ class ListFacesResponse(Response):
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
     """Version number of the face detection model associated with the input collection (CollectionId)."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

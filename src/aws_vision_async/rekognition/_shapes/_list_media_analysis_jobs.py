@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, reply
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, publish, reply
 from ._enums import MediaAnalysisJobStatus
 from ._get_media_analysis_job import (
     MediaAnalysisInput,
@@ -97,3 +97,7 @@ class MediaAnalysisJobDescription(OutputShape):
         default=None, validation_alias="ManifestSummary", serialization_alias="ManifestSummary"
     )
     """Provides statistics on input manifest and errors identified in the input manifest."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import InputShape, OutputShape, Response, aws_pattern, publish
 
 __all__ = [
     "ListProjectPoliciesRequest",
@@ -75,3 +75,7 @@ class ProjectPolicy(OutputShape):
         default=None, validation_alias="LastUpdatedTimestamp", serialization_alias="LastUpdatedTimestamp"
     )
     """The Unix datetime for when the project policy was last updated."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, publish
 from ._enums import StreamProcessorStatus
 
 __all__ = [
@@ -53,3 +53,7 @@ class StreamProcessor(OutputShape):
         default=None, validation_alias="Status", serialization_alias="Status"
     )
     """Current status of the Amazon Rekognition stream processor."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response
+from ..._core.model import InputShape, Response, publish
 
 __all__ = [
     "ListTagsForResourceRequest",
@@ -31,3 +31,7 @@ class ListTagsForResourceResponse(Response):
 
     tags: dict[str, str] | None = Field(default=None, validation_alias="Tags", serialization_alias="Tags")
     """A list of key-value tags assigned to the resource."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

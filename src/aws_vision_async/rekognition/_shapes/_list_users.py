@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import UserStatus
 
 __all__ = [
@@ -54,3 +54,7 @@ class User(OutputShape):
         default=None, validation_alias="UserStatus", serialization_alias="UserStatus"
     )
     """Communicates if the UserID has been updated with latest set of faces to be associated with the UserID."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "PutProjectPolicyRequest",
@@ -52,3 +52,7 @@ class PutProjectPolicyResponse(Response):
         default=None, validation_alias="PolicyRevisionId", serialization_alias="PolicyRevisionId"
     )
     """The ID of the project policy."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, publish
 from ._compare_faces import ComparedFace, Image
 from ._enums import OrientationCorrection
 from ._get_celebrity_info import KnownGender
@@ -63,3 +63,7 @@ class RecognizeCelebritiesResponse(Response):
         default=None, validation_alias="OrientationCorrection", serialization_alias="OrientationCorrection"
     )
     """Support for estimating image orientation using the the OrientationCorrection field has ceased as of August 2021."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

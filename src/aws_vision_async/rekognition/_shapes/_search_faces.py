@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 from ._get_face_search import FaceMatch
 
 __all__ = [
@@ -58,3 +58,7 @@ class SearchFacesResponse(Response):
         default=None, validation_alias="FaceModelVersion", serialization_alias="FaceModelVersion"
     )
     """Version number of the face detection model associated with the input collection (CollectionId)."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._enums import UserStatus
 
 __all__ = [
@@ -112,3 +112,7 @@ class UserMatch(OutputShape):
     """Describes the UserID metadata."""
     user: MatchedUser | None = Field(default=None, validation_alias="User", serialization_alias="User")
     """Confidence in the match of this UserID with the input face."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

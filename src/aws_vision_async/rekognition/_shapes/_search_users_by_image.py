@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern
+from ..._core.model import OPEN_ENUM, InputShape, OutputShape, Response, aws_pattern, publish
 from ._compare_faces import Image
 from ._detect_faces import FaceDetail
 from ._enums import QualityFilter, UnsearchedFaceReason
@@ -85,3 +85,7 @@ class UnsearchedFace(OutputShape):
         default=None, validation_alias="Reasons", serialization_alias="Reasons"
     )
     """Reasons why a face wasn't used for Search."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 from ._enums import FaceAttributes
 from ._get_celebrity_recognition import Video
 from ._start_celebrity_recognition import NotificationChannel
@@ -54,3 +54,7 @@ class StartFaceDetectionResponse(Response):
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """The identifier for the face detection job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

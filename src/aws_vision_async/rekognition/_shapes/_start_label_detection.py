@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._detect_labels import GeneralLabelsSettings
 from ._enums import LabelDetectionFeatureName
 from ._get_celebrity_recognition import Video
@@ -73,3 +73,7 @@ class StartLabelDetectionResponse(Response):
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """The identifier for the label detection job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 from ._get_media_analysis_job import MediaAnalysisInput, MediaAnalysisOperationsConfig, MediaAnalysisOutputConfig
 
 __all__ = [
@@ -57,3 +57,7 @@ class StartMediaAnalysisJobResponse(Response):
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """Identifier for the created job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

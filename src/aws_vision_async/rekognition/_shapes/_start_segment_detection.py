@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._enums import SegmentType
 from ._get_celebrity_recognition import Video
 from ._start_celebrity_recognition import NotificationChannel
@@ -116,3 +116,7 @@ class StartTechnicalCueDetectionFilter(InputShape):
         default=None, validation_alias="BlackFrame", serialization_alias="BlackFrame"
     )
     """A filter that allows you to control the black frame detection by specifying the black levels and pixel coverage of black pixels in a frame."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import InputShape, Response, aws_pattern
+from ..._core.model import InputShape, Response, aws_pattern, publish
 
 __all__ = [
     "KinesisVideoStreamStartSelector",
@@ -76,3 +76,7 @@ class StreamProcessingStopSelector(InputShape):
         default=None, validation_alias="MaxDurationInSeconds", serialization_alias="MaxDurationInSeconds"
     )
     """Specifies the maximum amount of time in seconds that you want the stream to be processed."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

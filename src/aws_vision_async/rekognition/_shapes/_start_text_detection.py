@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._create_stream_processor import RegionOfInterest
 from ._detect_text import DetectionFilter
 from ._get_celebrity_recognition import Video
@@ -69,3 +69,7 @@ class StartTextDetectionResponse(Response):
 
     job_id: str | None = Field(default=None, validation_alias="JobId", serialization_alias="JobId")
     """Identifier for the text detection job."""
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from ..._core.model import AS_LIST, InputShape, Response, aws_pattern
+from ..._core.model import AS_LIST, InputShape, Response, aws_pattern, publish
 from ._create_stream_processor import RegionOfInterest, StreamProcessorDataSharingPreference
 from ._enums import StreamProcessorParameterToDelete
 
@@ -78,3 +78,7 @@ class UpdateStreamProcessorResponse(Response):
     """The ``UpdateStreamProcessorResponse`` shape of the Amazon Rekognition API."""
 
     pass
+
+
+# Reprs, tracebacks and pickles name the module users import these from.
+publish(__name__, __all__, "aws_vision_async.rekognition.models")
