@@ -704,3 +704,16 @@ async def test_items_from_iteration_equal_the_page_items(rek: RekognitionClient,
 
     assert items == page.project_descriptions
     assert [p.status for p in items] == ["CREATED", "DELETING"]
+
+
+async def test_item_and_page_iterators_close_at_the_end_of_an_async_with(
+    rek: RekognitionClient, fake_aws: FakeAws
+) -> None:
+    fake_aws.always(OP, ok({"ProjectDescriptions": [project("a"), project("b")], "NextToken": "more"}))
+    async with aiter(rek.describe_projects()) as items:
+        assert (await anext(items)).project_arn == project_arn("a")
+    assert [p async for p in items] == []  # closed: no more pages requested
+    async with rek.describe_projects().pages() as pages:
+        await anext(pages)
+    assert [p async for p in pages] == []
+    assert len(fake_aws.requests) == 2

@@ -150,7 +150,11 @@ class AsyncPaginator(Generic[ItemT, PageT]):
 
 
 class PageIterator(Generic[PageT]):
-    """The pages of one pagination; see :meth:`AsyncPaginator.pages`."""
+    """The pages of one pagination; see :meth:`AsyncPaginator.pages`.
+
+    An async iterator and an async context manager: ``async with paginator.pages() as
+    pages:`` stops requesting pages when the block ends.
+    """
 
     __slots__ = ("_fetch", "_next_token", "_operation_name", "_repeated", "_seen", "_token", "_trace")
 
@@ -215,9 +219,21 @@ class PageIterator(Generic[PageT]):
         if self._trace is not None:
             self._trace.end()
 
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
 
 class ItemIterator(Generic[ItemT, PageT]):
-    """The items of every page of one pagination; see :class:`AsyncPaginator`."""
+    """The items of every page of one pagination; see :class:`AsyncPaginator`.
+
+    An async iterator and an async context manager: ``async with aiter(paginator) as
+    items:`` stops requesting pages when the block ends.
+    """
 
     __slots__ = ("_buffer", "_items", "_pages")
 
@@ -239,6 +255,14 @@ class ItemIterator(Generic[ItemT, PageT]):
         """Stop: no more pages are requested (for ``contextlib.aclosing``)."""
         self._buffer = iter(())
         await self._pages.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
 
 
 # -- prefetching -------------------------------------------------------------------------------
