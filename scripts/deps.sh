@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a fast subset of the tests (contract, compat, pagination, retries, the
-# direct path) against the lowest versions our pyproject.toml declares
+# direct path, every model's first build) against the lowest versions our pyproject.toml declares
 # (`lowest`, the default: the lower bounds must be true) or the newest releases
 # PyPI has within our upper bounds (`newest`: tomorrow's aiobotocore, today).
 # scripts/check.sh runs `lowest`; run `newest` by hand or on a schedule.
@@ -34,6 +34,7 @@ tests=(
     tests/rekognition/test_describe_projects.py
     tests/rekognition/test_list_dataset_entries.py
     tests/generated/test_direct_path.py
+    tests/test_package.py
 )
 # The compat seam's own tests, once they exist: each names the internal access that broke.
 [ -f tests/core/test_compat.py ] && tests+=(tests/core/test_compat.py)

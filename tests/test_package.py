@@ -5,9 +5,14 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import inspect
+import os
 import pkgutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 import aws_vision_async
 
@@ -68,3 +73,47 @@ def test_public_names_report_the_module_users_import_them_from() -> None:
             elif getattr(importlib.import_module(home), value.__qualname__, None) is not value:
                 wrong.append(f"{module_name}.{name} is not {home}.{value.__qualname__}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("service", ["rekognition", "lookoutvision"])
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="each model is built in a forked process")
+def test_every_model_builds_first_whatever_was_built_before(service: str) -> None:
+    """Models report their public module, yet each builds on its first use with nothing built before it.
+
+    A nested model is resolved with the outer model's namespace, so the build of
+    one model must not depend on another having been built first: each is built
+    in a process forked before any was.
+    """
+    script = f"""
+import os
+from pydantic import BaseModel, ValidationError
+import aws_vision_async.{service}.models as m
+built = failed = 0
+for name in m.__all__:  # no class is created here: models.py makes each on first use
+    pid = os.fork()
+    if pid == 0:
+        c = getattr(m, name)
+        if not (isinstance(c, type) and issubclass(c, BaseModel)):
+            os._exit(2)  # a Literal alias
+        if c.__module__ != m.__name__:
+            os._exit(1)
+        try:
+            c.model_validate({{}})  # the first use builds it, and the models it nests
+        except ValidationError:
+            pass  # required fields: built all the same
+        except BaseException:
+            os._exit(1)
+        os._exit(0 if c.__pydantic_complete__ else 1)
+    status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    built += status == 0
+    if status == 1:
+        print(name, end=" ")
+        failed += 1
+print(built, failed)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    *failures, built, failed = done.stdout.split()
+    assert failures == []
+    assert failed == "0"
+    assert int(built) > 50

@@ -90,8 +90,7 @@ class Shape(BaseModel):
         an annotation. Generated models need nothing from their callers.
         """
         if _types_namespace is None:
-            # The module that defines it, even when the class reports its public module.
-            _types_namespace = vars(sys.modules[home_module(cls)])
+            _types_namespace = _build_namespace(cls)
         return super().model_rebuild(
             force=force,
             raise_errors=raise_errors,
@@ -107,6 +106,28 @@ _HOMES: Final[weakref.WeakKeyDictionary[type, str]] = weakref.WeakKeyDictionary(
 def home_module(cls: type) -> str:
     """The module that defines ``cls``, whose names its annotations use."""
     return _HOMES.get(cls, cls.__module__)
+
+
+def _build_namespace(cls: type) -> dict[str, Any]:
+    """The names the annotations of ``cls``, and of the models it nests, are resolved with.
+
+    A class that reports its public module (``publish``) is resolved in the
+    modules of its private package: pydantic resolves a nested model's
+    annotations with the outer model's namespace and the nested model's
+    ``__module__``, which is the public module. Those modules share one set of
+    names (each shape once, helpers the same objects), so their union is
+    consistent; the class's own module wins.
+    """
+    home = _HOMES.get(cls)
+    if home is None:
+        return {}
+    package = home.rpartition(".")[0] + "."
+    namespace: dict[str, Any] = {}
+    for name, module in list(sys.modules.items()):
+        if name.startswith(package) and module is not None:
+            namespace.update(vars(module))
+    namespace.update(vars(sys.modules[home]))
+    return namespace
 
 
 def publish(module: str, names: Sequence[str], public: str) -> None:
