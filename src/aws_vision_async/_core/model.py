@@ -124,7 +124,7 @@ def _build_namespace(cls: type) -> dict[str, Any]:
     package = home.rpartition(".")[0] + "."
     namespace: dict[str, Any] = {}
     for name, module in list(sys.modules.items()):
-        if name.startswith(package) and module is not None:
+        if name.startswith(package):
             namespace.update(vars(module))
     namespace.update(vars(sys.modules[home]))
     return namespace
