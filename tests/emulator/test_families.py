@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_vision_async.emulator import State
 from aws_vision_async.emulator._operations._base import StateBase, handles
+from aws_vision_async.emulator._video_results import RESULT_KEYS
 
 REKOGNITION = {
     "CreateProject",
@@ -27,6 +28,10 @@ REKOGNITION = {
     "DeleteCollection",
     "DescribeCollection",
     "ListCollections",
+    *(f"{verb}{kind}" for verb in ("Start", "Get") for kind in RESULT_KEYS),
+    "StartMediaAnalysisJob",
+    "GetMediaAnalysisJob",
+    "ListMediaAnalysisJobs",
 }
 LOOKOUTVISION = {
     "CreateProject",

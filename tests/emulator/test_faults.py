@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from botocore import xform_name
 
 from aws_vision_async import (
     ConnectionLostError,
@@ -22,9 +23,16 @@ from aws_vision_async import (
 )
 from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State, Timings
 from aws_vision_async.emulator._faults import FAULT_NAMES
+from aws_vision_async.emulator._video_results import RESULT_KEYS
 from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
-from aws_vision_async.rekognition.models import DatasetChanges
+from aws_vision_async.rekognition.models import (
+    DatasetChanges,
+    MediaAnalysisInput,
+    MediaAnalysisOperationsConfig,
+    MediaAnalysisOutputConfig,
+    Video,
+)
 
 from ._model_support import OUTPUT, OUTPUT_WIRE, image, trainable_state
 from ._support import (
@@ -53,6 +61,8 @@ class Base:
     models_arn: str  # a project with a trained version and a running one
     trained_arn: str
     running_arn: str
+    video_jobs: dict[str, str]  # a finished job of each stored-video kind, by kind
+    media_job: str
 
 
 def version(state: State, name: str) -> str:
@@ -79,7 +89,12 @@ def base(emu: Emulator) -> Base:
         for name in ("trained", "running")
     )
     state.rek_start_project_version({"ProjectVersionArn": running, "MinInferenceUnits": 1})
-    return Base(arn, dataset, models, trained, running)
+    jobs = {
+        kind: state.rekognition[f"Start{kind}"]({"Video": VIDEO_WIRE, **VIDEO_EXTRA.get(kind, {})})["JobId"]
+        for kind in RESULT_KEYS
+    }
+    media = state.rek_start_media_analysis_job(MEDIA_WIRE)["JobId"]
+    return Base(arn, dataset, models, trained, running, jobs, media)
 
 
 @dataclass
@@ -102,6 +117,38 @@ class Op:
     @property
     def key(self) -> str:
         return f"{self.service}:{self.name}"
+
+
+VIDEO_WIRE = {"S3Object": {"Bucket": "videos", "Name": "base.mp4"}}
+VIDEO_EXTRA: dict[str, dict[str, Any]] = {
+    "FaceSearch": {"CollectionId": "base"},
+    "SegmentDetection": {"SegmentTypes": ["SHOT"]},
+}
+MEDIA_WIRE = {
+    "OperationsConfig": {"DetectModerationLabels": {"MinConfidence": 50.0}},
+    "Input": {"S3Object": {"Bucket": "media", "Name": "manifest.jsonl"}},
+    "OutputConfig": {"S3Bucket": "results"},
+}
+
+
+def video_ops() -> list[Op]:
+    """``Start<kind>`` (a second job on the base video) and ``Get<kind>`` of each stored-video analysis."""
+    ops: list[Op] = []
+    for kind in RESULT_KEYS:
+        method = xform_name(kind)
+        extra = {xform_name(k): v for k, v in VIDEO_EXTRA.get(kind, {}).items()}
+
+        def start(c: Clients, b: Base, method: str = method, extra: dict[str, Any] = extra) -> Awaitable[Any]:
+            return getattr(c.rek, f"start_{method}")(video=Video.model_validate(VIDEO_WIRE), **extra)
+
+        def get(c: Clients, b: Base, method: str = method, kind: str = kind) -> Awaitable[Any]:
+            return getattr(c.rek, f"get_{method}")(job_id=b.video_jobs[kind])
+
+        def started(s: State, kind: str = kind) -> bool:
+            return sum(job.kind == kind for job in s.video_jobs.values()) == 2
+
+        ops += [Op("rekognition", f"Start{kind}", start, started), Op("rekognition", f"Get{kind}", get)]
+    return ops
 
 
 NEW_REK_LINE = classification("s3://b/new.jpg", "dog").encode()
@@ -197,6 +244,19 @@ OPS = [
     ),
     Op("rekognition", "DescribeCollection", lambda c, b: c.rek.describe_collection(collection_id="base")),
     Op("rekognition", "ListCollections", lambda c, b: c.rek.list_collections()),
+    *video_ops(),
+    Op(
+        "rekognition",
+        "StartMediaAnalysisJob",
+        lambda c, b: c.rek.start_media_analysis_job(
+            operations_config=MediaAnalysisOperationsConfig.model_validate(MEDIA_WIRE["OperationsConfig"]),
+            input=MediaAnalysisInput.model_validate(MEDIA_WIRE["Input"]),
+            output_config=MediaAnalysisOutputConfig.model_validate(MEDIA_WIRE["OutputConfig"]),
+        ),
+        lambda s: len(s.media_analysis_jobs) == 2,
+    ),
+    Op("rekognition", "GetMediaAnalysisJob", lambda c, b: c.rek.get_media_analysis_job(job_id=b.media_job)),
+    Op("rekognition", "ListMediaAnalysisJobs", lambda c, b: c.rek.list_media_analysis_jobs()),
     Op(
         "lookoutvision",
         "CreateProject",

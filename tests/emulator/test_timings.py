@@ -28,6 +28,8 @@ NAMES = [
     "starting",
     "stopping",
     "deleting",
+    "video_job",
+    "media_analysis_job",
 ]
 
 

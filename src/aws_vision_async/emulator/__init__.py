@@ -15,13 +15,17 @@ ListDatasetEntries, ListDatasetLabels, the Custom Labels model lifecycle
 (CreateProjectVersion, DescribeProjectVersions, StartProjectVersion,
 StopProjectVersion, DeleteProjectVersion, CopyProjectVersion,
 DetectCustomLabels), CreateCollection, DeleteCollection, DescribeCollection,
-ListCollections; Lookout for Vision CreateProject, DescribeProject,
+ListCollections, the stored-video analyses (StartLabelDetection,
+StartFaceDetection, StartFaceSearch, StartPersonTracking,
+StartCelebrityRecognition, StartContentModeration, StartSegmentDetection,
+StartTextDetection and each one's ``Get*``), StartMediaAnalysisJob,
+GetMediaAnalysisJob, ListMediaAnalysisJobs; Lookout for Vision CreateProject, DescribeProject,
 ListProjects, DeleteProject, CreateDataset, ListDatasetEntries,
 UpdateDatasetEntries. Every other operation is decoded and validated, then
 answered with a ``NotImplementedException`` (HTTP 501).
 
 Slow operations (training, starting and stopping a model, copying it,
-creating and updating datasets) go through the service's statuses in the times
+creating and updating datasets, video and media analysis jobs) go through the service's statuses in the times
 of a ``Timings``, fractions of a second by default; the emulator records the
 inference units each model held (``Emulator.inference_usage``), so that a test
 can check that nothing was left running (``Emulator.running_versions``).
@@ -38,7 +42,7 @@ from ._faults import FaultPlan, Faults
 from ._resources import InferenceUsage
 from ._sample import SampleData
 from ._server import Emulator
-from ._state import IDEMPOTENCY_WINDOW, MAX_RESULTS, MAX_RUNNING_MODELS, State
+from ._state import IDEMPOTENCY_WINDOW, MAX_OPEN_VIDEO_JOBS, MAX_RESULTS, MAX_RUNNING_MODELS, State
 from ._timings import Timings
 
 __all__ = [
@@ -46,6 +50,7 @@ __all__ = [
     "EMULATOR_CREDENTIALS",
     "EmulatorCredentials",
     "IDEMPOTENCY_WINDOW",
+    "MAX_OPEN_VIDEO_JOBS",
     "MAX_RESULTS",
     "MAX_RUNNING_MODELS",
     "Emulator",

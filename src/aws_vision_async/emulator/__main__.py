@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sys
+from dataclasses import fields
 
 from ._faults import FAULT_NAMES, Faults
 from ._sample import SampleData
@@ -52,9 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=SECONDS,...",
-        help="how long slow operations take, e.g. 'training=2,starting=1'; names: project_create, dataset_create, "
-        "dataset_update, training, copying, starting, stopping, deleting (defaults: fractions of a second). "
-        "Repeatable.",
+        help="how long slow operations take, e.g. 'training=2,starting=1'; names: "
+        f"{', '.join(f.name for f in fields(Timings))} (defaults: fractions of a second). Repeatable.",
     )
     return parser
 

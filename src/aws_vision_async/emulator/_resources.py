@@ -19,10 +19,12 @@ __all__ = [
     "InferenceUsage",
     "LfvDataset",
     "LfvProject",
+    "MediaAnalysisJob",
     "ProjectVersion",
     "RekDataset",
     "RekProject",
     "UsageRecord",
+    "VideoJob",
     "describe_version",
 ]
 
@@ -279,3 +281,56 @@ class LfvProject:
     arn: str
     created: datetime
     datasets: dict[str, LfvDataset] = field(default_factory=dict[str, LfvDataset])
+
+
+# -- video and media analysis jobs ---------------------------------------------------------------
+
+
+@dataclass
+class VideoJob:
+    """A stored-video analysis job (``Start<kind>``, read with ``Get<kind>``).
+
+    Attributes:
+        job_id: ``JobId``.
+        kind: The analysis, such as ``"LabelDetection"``.
+        video: ``Video`` as given.
+        params: The start request, less its client token (``SegmentTypes``...).
+        seed: What the results are drawn from (the video's bucket and name).
+        status: ``IN_PROGRESS``, then ``SUCCEEDED`` or ``FAILED`` at ``done_at``.
+        done_at: When it ends (the clock's seconds).
+        outcome: The status it ends in.
+        status_message: ``StatusMessage`` of a failed job.
+    """
+
+    job_id: str
+    kind: str
+    video: dict[str, Any]
+    params: dict[str, Any]
+    seed: bytes
+    done_at: float
+    outcome: str
+    status: str = "IN_PROGRESS"
+    status_message: str | None = None
+
+
+@dataclass
+class MediaAnalysisJob:
+    """A media analysis job (``StartMediaAnalysisJob``): its description, and when it ends.
+
+    Attributes:
+        job_id: ``JobId``.
+        created: ``CreationTimestamp``.
+        params: The start request, less its client token.
+        done_at: When it ends (the clock's seconds).
+        outcome: The status it ends in.
+        status: ``IN_PROGRESS``, then ``outcome`` at ``done_at``.
+        completed: ``CompletionTimestamp``, once it has ended.
+    """
+
+    job_id: str
+    created: datetime
+    params: dict[str, Any]
+    done_at: float
+    outcome: str
+    status: str = "IN_PROGRESS"
+    completed: datetime | None = None

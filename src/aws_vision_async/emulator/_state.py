@@ -21,11 +21,12 @@ from ._operations._base import IDEMPOTENCY_WINDOW, MAX_RESULTS
 from ._operations._lookoutvision import LookoutVisionProjects
 from ._operations._rek_collections import FaceCollections
 from ._operations._rek_model_versions import MAX_RUNNING_MODELS, ModelVersions
+from ._operations._rek_video import MAX_OPEN_VIDEO_JOBS, VideoJobs
 
-__all__ = ["IDEMPOTENCY_WINDOW", "MAX_RESULTS", "MAX_RUNNING_MODELS", "State"]
+__all__ = ["IDEMPOTENCY_WINDOW", "MAX_OPEN_VIDEO_JOBS", "MAX_RESULTS", "MAX_RUNNING_MODELS", "State"]
 
 
-class State(ModelVersions, FaceCollections, LookoutVisionProjects):
+class State(ModelVersions, VideoJobs, FaceCollections, LookoutVisionProjects):
     """Every resource of both emulated services, and the operations on them.
 
     Slow operations (training, starting a model...) move through their statuses
@@ -48,5 +49,9 @@ class State(ModelVersions, FaceCollections, LookoutVisionProjects):
         lookoutvision: The Lookout for Vision handlers by operation name.
         rek_projects: Rekognition projects by name.
         collections: Face collections by id.
+        video_jobs: Stored-video analysis jobs (``StartLabelDetection``...) by ``JobId``.
+        media_analysis_jobs: Media analysis jobs by ``JobId``.
+        open_video_jobs_limit: How many stored-video jobs may be IN_PROGRESS at once
+            (``MAX_OPEN_VIDEO_JOBS``, 20); one more start is a ``LimitExceededException``.
         lfv_projects: Lookout for Vision projects by name.
     """

@@ -32,6 +32,9 @@ class Timings:
         stopping: ``StopProjectVersion``: STOPPING, then STOPPED.
         deleting: ``DeleteProjectVersion``: DELETING, then gone. 0 by default,
             so that a project can be deleted right after its model versions.
+        video_job: Every ``Start*`` stored-video analysis (``StartLabelDetection``...):
+            IN_PROGRESS, then SUCCEEDED or FAILED (its ``Get*`` reports it).
+        media_analysis_job: ``StartMediaAnalysisJob``: IN_PROGRESS, then SUCCEEDED or FAILED.
     """
 
     project_create: float = 0.0
@@ -42,6 +45,8 @@ class Timings:
     starting: float = 0.05
     stopping: float = 0.05
     deleting: float = 0.0
+    video_job: float = 0.1
+    media_analysis_job: float = 0.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
