@@ -87,6 +87,37 @@ WAITERS: dict[str, tuple[str, dict[str, Any], type[rek_models.Response], dict[st
         None,
     ),
 }
+# The job waiters (tools/codegen/waiters/): JobStatus, StatusMessage.
+for _job in (
+    "CelebrityRecognition",
+    "ContentModeration",
+    "FaceDetection",
+    "FaceSearch",
+    "LabelDetection",
+    "PersonTracking",
+    "SegmentDetection",
+    "TextDetection",
+):
+    WAITERS[f"{_job}Completed"] = (
+        f"Get{_job}",
+        {"job_id": "job-1"},
+        getattr(rek_models, f"Get{_job}Response"),
+        {"JobStatus": "IN_PROGRESS"},
+        {"JobStatus": "FAILED", "StatusMessage": "it is FAILED"},
+    )
+_MEDIA_JOB = {  # no CreationTimestamp: the tests compare replies with their dump
+    "JobId": "job-1",
+    "OperationsConfig": {},
+    "Input": {"S3Object": {"Bucket": "b", "Name": "m.jsonl"}},
+    "OutputConfig": {"S3Bucket": "out"},
+}
+WAITERS["MediaAnalysisJobCompleted"] = (
+    "GetMediaAnalysisJob",
+    {"job_id": "job-1"},
+    rek_models.GetMediaAnalysisJobResponse,
+    {**_MEDIA_JOB, "Status": "IN_PROGRESS"},
+    {**_MEDIA_JOB, "Status": "FAILED", "FailureDetails": {"Message": "it is FAILED"}},
+)
 FAILING = [name for name, case in WAITERS.items() if case[4] is not None]
 SHORT = {"min_delay": 0.01, "max_delay": 0.02}
 

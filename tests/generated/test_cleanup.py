@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from botocore import xform_name
 from tools.codegen import generate
+from tools.codegen.config import REKOGNITION
 from tools.codegen.emit_paginators import PAGE_SIZE_NOTE
 
 from aws_vision_async import LookoutVisionClient, RekognitionClient
@@ -83,6 +84,11 @@ def test_waiters_take_no_paging_parameters(waiter: str, op: OperationSpec[Any, A
     if op.paginator is not None:
         assert op.paginator.input_token not in params
         assert "max_results" not in params
+    keep = REKOGNITION.waiter_parameters.get(op.name)
+    if keep is not None:
+        # The config names what selects the job: its sort order and page are not the caller's choice.
+        assert {xform_name(m) for m in keep} == params - {"self", "max_wait", "min_delay", "max_delay"}
+        return
     # Everything else of the request still selects what to wait on.
     request_fields = set(op.request.model_fields)
     paging = {op.paginator.input_token, "max_results"} if op.paginator else set()

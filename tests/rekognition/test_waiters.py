@@ -22,10 +22,28 @@ from ._lifecycle import FAST, OUTPUT, classification_entries, project_with_datas
 
 pytestmark = pytest.mark.anyio
 
-WAITERS = sorted(name[len("wait_until_") :] for name in vars(RekognitionClient) if name.startswith("wait_until_"))
+#: The job waiters (video analyses, media analysis jobs) are tested in test_video_waiters.py.
+JOB_WAITERS = {
+    "celebrity_recognition_completed",
+    "content_moderation_completed",
+    "face_detection_completed",
+    "face_search_completed",
+    "label_detection_completed",
+    "media_analysis_job_completed",
+    "person_tracking_completed",
+    "segment_detection_completed",
+    "text_detection_completed",
+}
+WAITERS = sorted(
+    name[len("wait_until_") :]
+    for name in vars(RekognitionClient)
+    if name.startswith("wait_until_") and name[len("wait_until_") :] not in JOB_WAITERS
+)
 
 
 def test_every_waiter_has_its_method() -> None:
+    every = {name[len("wait_until_") :] for name in vars(RekognitionClient) if name.startswith("wait_until_")}
+    assert every == {*WAITERS, *JOB_WAITERS}
     assert WAITERS == [
         "dataset_created",
         "dataset_updated",

@@ -24,8 +24,19 @@ class ServiceConfig:
         deprecation: Text of the ``DeprecationWarning`` a new client emits.
         item_models: For paginators with several parallel result keys, the name
             of the model that pairs them, and its field names per key.
+        extra_paginators: Paginators botocore lacks, written as data in botocore's
+            paginator format (``paginators-1``), relative to ``tools/codegen``; where
+            botocore ships one for the same operation, botocore's wins (and
+            ``tests/generated/test_supplements.py`` fails, so that ours is removed).
         extra_waiters: Waiters botocore lacks, written as data in botocore's
             waiter format, relative to ``tools/codegen``.
+        waiter_parameters: Per waiter operation, the request members a waiter
+            method takes (those that select what to wait on); by default every
+            member but the paging ones.
+        idempotency_tokens: Per operation, a request member the documentation (not
+            the model) says makes the call idempotent, with the line quoted: the
+            SDK fills it once per call, like a modelled ``idempotencyToken``, so
+            a retry is safe. The generator checks the quote against the docs.
         waiter_status_messages: Per waiter operation, a JMESPath expression for
             the service's explanation of a failure state, quoted in ``WaiterFailedError``.
         client_bases: Hand-written mixins the client derives from, as
@@ -45,7 +56,10 @@ class ServiceConfig:
     docs_file: str | None = None
     deprecation: str | None = None
     item_models: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    extra_paginators: str | None = None
     extra_waiters: str | None = None
+    waiter_parameters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    idempotency_tokens: dict[str, tuple[str, str]] = field(default_factory=dict)
     waiter_status_messages: dict[str, str] = field(default_factory=dict)
     client_bases: tuple[tuple[str, str], ...] = ()
     raw_bytes_shapes: dict[str, str] = field(default_factory=dict)
@@ -89,10 +103,80 @@ REKOGNITION = ServiceConfig(
         "ThrottlingException": "ThrottlingError",
         "VideoTooLargeException": "InvalidRequestError",
     },
+    extra_paginators="paginators/rekognition.json",
     extra_waiters="waiters/rekognition.json",
     waiter_status_messages={
         "DescribeProjectVersions": "ProjectVersionDescriptions[].StatusMessage",
         "DescribeDataset": "DatasetDescription.StatusMessage",
+        "GetLabelDetection": "StatusMessage",
+        "GetFaceDetection": "StatusMessage",
+        "GetFaceSearch": "StatusMessage",
+        "GetPersonTracking": "StatusMessage",
+        "GetCelebrityRecognition": "StatusMessage",
+        "GetContentModeration": "StatusMessage",
+        "GetSegmentDetection": "StatusMessage",
+        "GetTextDetection": "StatusMessage",
+        # MediaAnalysisJobFailureDetails.Message: "Human readable error message."
+        "GetMediaAnalysisJob": "FailureDetails.Message",
+    },
+    # A job waiter polls the job: which page of its results, and sorted how, is not the caller's choice.
+    waiter_parameters={
+        "GetLabelDetection": ("JobId",),
+        "GetFaceDetection": ("JobId",),
+        "GetFaceSearch": ("JobId",),
+        "GetPersonTracking": ("JobId",),
+        "GetCelebrityRecognition": ("JobId",),
+        "GetContentModeration": ("JobId",),
+        "GetSegmentDetection": ("JobId",),
+        "GetTextDetection": ("JobId",),
+    },
+    # Not marked idempotencyToken in the model, but documented as such on each member.
+    idempotency_tokens={
+        "StartLabelDetection": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartLabelDetection</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartFaceDetection": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartFaceDetection</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartFaceSearch": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartFaceSearch</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartPersonTracking": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartPersonTracking</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartCelebrityRecognition": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartCelebrityRecognition</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartContentModeration": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartContentModeration</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartSegmentDetection": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartSegmentDetection</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "StartTextDetection": (
+            "ClientRequestToken",
+            "If you use the same token with multiple <code>StartTextDetection</code> requests,"
+            " the same <code>JobId</code> is returned.",
+        ),
+        "CreateFaceLivenessSession": (
+            "ClientRequestToken",
+            "If the same token is used with multiple <code>CreateFaceLivenessSession</code> requests,"
+            " the same session is returned.",
+        ),
     },
     client_bases=(("custom_labels", "CustomLabelsMixin"),),
     raw_bytes_shapes={"Image": "Bytes"},

@@ -27,9 +27,12 @@ def waiter_const(name: str) -> str:
 
 
 def waiter_defaults(waiter: dict[str, Any]) -> tuple[float, float, float]:
-    """``(max_wait, min_delay, max_delay)``: botocore's delay times its attempts, and its delay as the shortest."""
+    """``(max_wait, min_delay, max_delay)``: botocore's delay times its attempts, and its delay as the shortest.
+
+    The longest delay is the Smithy default unless the waiter says ``maxDelay`` (ours may).
+    """
     delay = float(waiter["delay"])
-    return delay * waiter["maxAttempts"], delay, max(delay, float(WAITER_MAX_DELAY))
+    return delay * waiter["maxAttempts"], delay, max(delay, float(waiter.get("maxDelay", WAITER_MAX_DELAY)))
 
 
 def waiter_error_names(name: str) -> tuple[str, str]:
@@ -93,7 +96,7 @@ def waiter_methods(svc: Service, ops: list[Op], writer: ModelWriter) -> list[str
     for name, waiter in svc.waiters.items():
         op = by_name[waiter["operation"]]
         # Selecting parameters only: which page, and how big, is the waiter's business.
-        params, call_args, arg_docs = op_params(svc, op, writer, skip=paging_members(op))
+        params, call_args, arg_docs = op_params(svc, op, writer, skip=waiter_skips(svc, op))
         max_wait, min_delay, max_delay = waiter_defaults(waiter)
         params += ["max_wait: float | None = None", "min_delay: float | None = None", "max_delay: float | None = None"]
         success = [a for a in waiter["acceptors"] if a["state"] == "success"]
@@ -140,6 +143,17 @@ def waiter_methods(svc: Service, ops: list[Op], writer: ModelWriter) -> list[str
         methods.append("        )")
         methods.append("")
     return methods
+
+
+def waiter_skips(svc: Service, op: Op) -> frozenset[str]:
+    """The request members a waiter method does not take: paging, and those ``waiter_parameters`` leaves out."""
+    keep = svc.config.waiter_parameters.get(op.name)
+    if keep is None:
+        return paging_members(op)
+    members = svc.shapes[op.input]["members"]
+    missing = set(keep) - set(members)
+    assert not missing, (op.name, missing)
+    return frozenset(m for m in members if m not in keep)
 
 
 def acceptor_text(acceptors: list[dict[str, Any]]) -> str:

@@ -73,11 +73,29 @@ def load_service(config: ServiceConfig) -> Service:
         loader = Loader()
         source = f"botocore {botocore.__version__}"
     model = loader.load_service_model(config.service_name, "service-2")
-    paginators = loader.load_service_model(config.service_name, "paginators-1")["pagination"]
+    paginators = load_paginators(loader, config)
     docs: dict[str, dict[str, str]] = {"operations": {}, "shapes": {}, "members": {}}
     if config.docs_file:
         docs = json.loads((HERE / config.docs_file).read_text())
     return Service(config, model, paginators, docs, source, load_waiters(loader, config))
+
+
+def extra_paginators(config: ServiceConfig) -> dict[str, Any]:
+    """The paginators written here (``config.extra_paginators``), in botocore's format."""
+    if not config.extra_paginators:
+        return {}
+    extra: dict[str, Any] = json.loads((HERE / config.extra_paginators).read_text())["pagination"]
+    return extra
+
+
+def load_paginators(loader: Loader, config: ServiceConfig) -> dict[str, Any]:
+    """botocore's paginators of the service, and ours for the operations botocore lacks one for.
+
+    Where botocore ships a paginator for an operation of ours, botocore's wins; the
+    supplement test (``tests/generated/test_supplements.py``) then fails, so that ours is removed.
+    """
+    botocore_own: dict[str, Any] = loader.load_service_model(config.service_name, "paginators-1")["pagination"]
+    return {**extra_paginators(config), **botocore_own}
 
 
 def load_waiters(loader: Loader, config: ServiceConfig) -> dict[str, Any]:
@@ -181,6 +199,8 @@ def operations(svc: Service) -> list[Op]:
             (m for m, ms in svc.shapes[inp]["members"].items() if ms.get("idempotencyToken")),
             None,
         )
+        if name in svc.config.idempotency_tokens:
+            token = documented_token(svc, name, inp)
         safe = bool(token) or bool(spec.get("idempotent")) or name.startswith(READ_ONLY_PREFIXES)
         out.append(
             Op(
@@ -195,6 +215,16 @@ def operations(svc: Service) -> list[Op]:
             )
         )
     return out
+
+
+def documented_token(svc: Service, op_name: str, inp: str) -> str:
+    """The token member the documentation says makes ``op_name`` idempotent, its quote checked."""
+    member, quote = svc.config.idempotency_tokens[op_name]
+    if member not in svc.shapes[inp]["members"]:
+        raise SystemExit(f"{op_name}: no member {member} for its idempotency token")
+    if quote not in svc.member_doc(inp, member):
+        raise SystemExit(f"{op_name}.{member}: the documentation no longer says {quote!r}")
+    return member
 
 
 def const(op: Op) -> str:

@@ -224,6 +224,7 @@ CREATE_FACE_LIVENESS_SESSION: OperationSpec[
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -804,6 +805,10 @@ GET_CELEBRITY_RECOGNITION: OperationSpec[_m.GetCelebrityRecognitionRequest, _m.G
         ),
         error_classes=_errors.ERRORS,
         safe_to_retry=True,
+        paginator=PaginatorSpec(
+            input_token="next_token",
+            output_token="next_token",
+        ),
     )
 )
 
@@ -825,6 +830,10 @@ GET_CONTENT_MODERATION: OperationSpec[_m.GetContentModerationRequest, _m.GetCont
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_FACE_DETECTION: OperationSpec[_m.GetFaceDetectionRequest, _m.GetFaceDetectionResponse] = OperationSpec(
@@ -845,6 +854,10 @@ GET_FACE_DETECTION: OperationSpec[_m.GetFaceDetectionRequest, _m.GetFaceDetectio
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_FACE_LIVENESS_SESSION_RESULTS: OperationSpec[
@@ -886,6 +899,10 @@ GET_FACE_SEARCH: OperationSpec[_m.GetFaceSearchRequest, _m.GetFaceSearchResponse
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetectionResponse] = OperationSpec(
@@ -906,6 +923,10 @@ GET_LABEL_DETECTION: OperationSpec[_m.GetLabelDetectionRequest, _m.GetLabelDetec
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_MEDIA_ANALYSIS_JOB: OperationSpec[_m.GetMediaAnalysisJobRequest, _m.GetMediaAnalysisJobResponse] = OperationSpec(
@@ -945,6 +966,10 @@ GET_PERSON_TRACKING: OperationSpec[_m.GetPersonTrackingRequest, _m.GetPersonTrac
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmentDetectionResponse] = OperationSpec(
@@ -965,6 +990,10 @@ GET_SEGMENT_DETECTION: OperationSpec[_m.GetSegmentDetectionRequest, _m.GetSegmen
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectionResponse] = OperationSpec(
@@ -985,6 +1014,10 @@ GET_TEXT_DETECTION: OperationSpec[_m.GetTextDetectionRequest, _m.GetTextDetectio
     ),
     error_classes=_errors.ERRORS,
     safe_to_retry=True,
+    paginator=PaginatorSpec(
+        input_token="next_token",
+        output_token="next_token",
+    ),
 )
 
 INDEX_FACES: OperationSpec[_m.IndexFacesRequest, _m.IndexFacesResponse] = OperationSpec(
@@ -1128,6 +1161,10 @@ LIST_MEDIA_ANALYSIS_JOBS: OperationSpec[_m.ListMediaAnalysisJobsRequest, _m.List
         ),
         error_classes=_errors.ERRORS,
         safe_to_retry=True,
+        paginator=PaginatorSpec(
+            input_token="next_token",
+            output_token="next_token",
+        ),
     )
 )
 
@@ -1369,6 +1406,7 @@ START_CELEBRITY_RECOGNITION: OperationSpec[
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -1392,6 +1430,7 @@ START_CONTENT_MODERATION: OperationSpec[_m.StartContentModerationRequest, _m.Sta
             }
         ),
         error_classes=_errors.ERRORS,
+        token_field="client_request_token",
         safe_to_retry=True,
     )
 )
@@ -1415,6 +1454,7 @@ START_FACE_DETECTION: OperationSpec[_m.StartFaceDetectionRequest, _m.StartFaceDe
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -1438,6 +1478,7 @@ START_FACE_SEARCH: OperationSpec[_m.StartFaceSearchRequest, _m.StartFaceSearchRe
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -1460,6 +1501,7 @@ START_LABEL_DETECTION: OperationSpec[_m.StartLabelDetectionRequest, _m.StartLabe
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -1509,6 +1551,7 @@ START_PERSON_TRACKING: OperationSpec[_m.StartPersonTrackingRequest, _m.StartPers
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 
@@ -1553,6 +1596,7 @@ START_SEGMENT_DETECTION: OperationSpec[_m.StartSegmentDetectionRequest, _m.Start
             }
         ),
         error_classes=_errors.ERRORS,
+        token_field="client_request_token",
         safe_to_retry=True,
     )
 )
@@ -1596,6 +1640,7 @@ START_TEXT_DETECTION: OperationSpec[_m.StartTextDetectionRequest, _m.StartTextDe
         }
     ),
     error_classes=_errors.ERRORS,
+    token_field="client_request_token",
     safe_to_retry=True,
 )
 

@@ -7,10 +7,24 @@ from __future__ import annotations
 
 from .._core.waiter import Acceptor, WaiterSpec
 from .errors import (
+    CelebrityRecognitionCompletedFailedError,
+    CelebrityRecognitionCompletedTimeoutError,
+    ContentModerationCompletedFailedError,
+    ContentModerationCompletedTimeoutError,
     DatasetCreatedFailedError,
     DatasetCreatedTimeoutError,
     DatasetUpdatedFailedError,
     DatasetUpdatedTimeoutError,
+    FaceDetectionCompletedFailedError,
+    FaceDetectionCompletedTimeoutError,
+    FaceSearchCompletedFailedError,
+    FaceSearchCompletedTimeoutError,
+    LabelDetectionCompletedFailedError,
+    LabelDetectionCompletedTimeoutError,
+    MediaAnalysisJobCompletedFailedError,
+    MediaAnalysisJobCompletedTimeoutError,
+    PersonTrackingCompletedFailedError,
+    PersonTrackingCompletedTimeoutError,
     ProjectCreatedFailedError,
     ProjectCreatedTimeoutError,
     ProjectVersionCopiedFailedError,
@@ -23,7 +37,41 @@ from .errors import (
     ProjectVersionStoppedTimeoutError,
     ProjectVersionTrainingCompletedFailedError,
     ProjectVersionTrainingCompletedTimeoutError,
+    SegmentDetectionCompletedFailedError,
+    SegmentDetectionCompletedTimeoutError,
+    TextDetectionCompletedFailedError,
+    TextDetectionCompletedTimeoutError,
 )
+
+CELEBRITY_RECOGNITION_COMPLETED = WaiterSpec(
+    name="CelebrityRecognitionCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=CelebrityRecognitionCompletedFailedError,
+    timeout_error=CelebrityRecognitionCompletedTimeoutError,
+)
+"""Wait until a stored-video celebrity recognition job (StartCelebrityRecognition) has finished."""
+
+CONTENT_MODERATION_COMPLETED = WaiterSpec(
+    name="ContentModerationCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=ContentModerationCompletedFailedError,
+    timeout_error=ContentModerationCompletedTimeoutError,
+)
+"""Wait until a stored-video content moderation job (StartContentModeration) has finished."""
 
 DATASET_CREATED = WaiterSpec(
     name="DatasetCreated",
@@ -54,6 +102,81 @@ DATASET_UPDATED = WaiterSpec(
     timeout_error=DatasetUpdatedTimeoutError,
 )
 """Wait until the entries added to a dataset are in it."""
+
+FACE_DETECTION_COMPLETED = WaiterSpec(
+    name="FaceDetectionCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=FaceDetectionCompletedFailedError,
+    timeout_error=FaceDetectionCompletedTimeoutError,
+)
+"""Wait until a stored-video face detection job (StartFaceDetection) has finished."""
+
+FACE_SEARCH_COMPLETED = WaiterSpec(
+    name="FaceSearchCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=FaceSearchCompletedFailedError,
+    timeout_error=FaceSearchCompletedTimeoutError,
+)
+"""Wait until a stored-video face search job (StartFaceSearch) has finished."""
+
+LABEL_DETECTION_COMPLETED = WaiterSpec(
+    name="LabelDetectionCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=LabelDetectionCompletedFailedError,
+    timeout_error=LabelDetectionCompletedTimeoutError,
+)
+"""Wait until a stored-video label detection job (StartLabelDetection) has finished."""
+
+MEDIA_ANALYSIS_JOB_COMPLETED = WaiterSpec(
+    name="MediaAnalysisJobCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="Status"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="Status"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="FailureDetails.Message",
+    failed_error=MediaAnalysisJobCompletedFailedError,
+    timeout_error=MediaAnalysisJobCompletedTimeoutError,
+)
+"""Wait until a media analysis job (StartMediaAnalysisJob) has finished."""
+
+PERSON_TRACKING_COMPLETED = WaiterSpec(
+    name="PersonTrackingCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=PersonTrackingCompletedFailedError,
+    timeout_error=PersonTrackingCompletedTimeoutError,
+)
+"""Wait until a stored-video person tracking job (StartPersonTracking) has finished."""
 
 PROJECT_CREATED = WaiterSpec(
     name="ProjectCreated",
@@ -167,3 +290,33 @@ PROJECT_VERSION_TRAINING_COMPLETED = WaiterSpec(
     timeout_error=ProjectVersionTrainingCompletedTimeoutError,
 )
 """Wait until the ProjectVersion training completes."""
+
+SEGMENT_DETECTION_COMPLETED = WaiterSpec(
+    name="SegmentDetectionCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=SegmentDetectionCompletedFailedError,
+    timeout_error=SegmentDetectionCompletedTimeoutError,
+)
+"""Wait until a stored-video segment detection job (StartSegmentDetection) has finished."""
+
+TEXT_DETECTION_COMPLETED = WaiterSpec(
+    name="TextDetectionCompleted",
+    acceptors=(
+        Acceptor(state="success", matcher="path", expected="SUCCEEDED", argument="JobStatus"),
+        Acceptor(state="failure", matcher="path", expected="FAILED", argument="JobStatus"),
+    ),
+    max_wait=7200.0,
+    min_delay=5.0,
+    max_delay=60.0,
+    status_message="StatusMessage",
+    failed_error=TextDetectionCompletedFailedError,
+    timeout_error=TextDetectionCompletedTimeoutError,
+)
+"""Wait until a stored-video text detection job (StartTextDetection) has finished."""

@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from .models import (
         AssociateFacesResponse,
         Attribute,
+        CelebrityRecognition,
         CelebrityRecognitionSortBy,
         CollectionSummary,
         CompareFacesResponse,
         ContentModerationAggregateBy,
+        ContentModerationDetection,
         ContentModerationSortBy,
         CopyProjectVersionResponse,
         CreateCollectionResponse,
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         DistributeDatasetEntriesResponse,
         Face,
         FaceAttributes,
+        FaceDetection,
         FaceSearchSortBy,
         GetCelebrityInfoResponse,
         GetCelebrityRecognitionResponse,
@@ -87,6 +90,7 @@ if TYPE_CHECKING:
         HumanLoopConfig,
         Image,
         IndexFacesResponse,
+        LabelDetection,
         LabelDetectionAggregateBy,
         LabelDetectionFeatureName,
         LabelDetectionSettings,
@@ -101,10 +105,13 @@ if TYPE_CHECKING:
         ListTagsForResourceResponse,
         ListUsersResponse,
         MediaAnalysisInput,
+        MediaAnalysisJobDescription,
         MediaAnalysisOperationsConfig,
         MediaAnalysisOutputConfig,
         NotificationChannel,
         OutputConfig,
+        PersonDetection,
+        PersonMatch,
         PersonTrackingSortBy,
         ProjectAutoUpdate,
         ProjectDescription,
@@ -119,6 +126,7 @@ if TYPE_CHECKING:
         SearchFacesResponse,
         SearchUsersByImageResponse,
         SearchUsersResponse,
+        SegmentDetection,
         SegmentType,
         StartCelebrityRecognitionResponse,
         StartContentModerationResponse,
@@ -147,6 +155,7 @@ if TYPE_CHECKING:
         StreamProcessorSettingsForUpdate,
         TagResourceResponse,
         TestingData,
+        TextDetectionResult,
         TrainingData,
         UntagResourceResponse,
         UpdateDatasetEntriesResponse,
@@ -455,6 +464,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             kms_key_id: The identifier for your AWS Key Management Service key (AWS KMS key).
             settings: A session settings object.
             client_request_token: Idempotent token is used to recognize the Face Liveness request.
+                Generated once per call when not given, and reused on every retry.
 
         Returns:
             The ``CreateFaceLivenessSessionResponse``.
@@ -1585,26 +1595,28 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_CELEBRITY_INFO.request.model_validate(drop_none(id=id))
         return await self._call(_ops.GET_CELEBRITY_INFO, request)
 
-    async def get_celebrity_recognition(
+    def get_celebrity_recognition(
         self,
         *,
         job_id: str,
         max_results: int | None = None,
         next_token: str | None = None,
         sort_by: CelebrityRecognitionSortBy | None = None,
-    ) -> GetCelebrityRecognitionResponse:
+    ) -> AsyncPaginator[CelebrityRecognition, GetCelebrityRecognitionResponse]:
         """Gets the celebrity recognition results for a Amazon Rekognition Video analysis started by StartCelebrityRecognition.
 
         Args:
             job_id: Job identifier for the required celebrity recognition analysis.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there is more recognized
                 celebrities to retrieve), Amazon Rekognition Video returns a pagination token in the
                 response.
             sort_by: Sort to use for celebrities returned in Celebrities field.
 
         Returns:
-            The ``GetCelebrityRecognitionResponse``.
+            A paginator: ``await`` it for one ``GetCelebrityRecognitionResponse``, or ``async for`` over
+            every ``CelebrityRecognition`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1626,9 +1638,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_CELEBRITY_RECOGNITION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
-        return await self._call(_ops.GET_CELEBRITY_RECOGNITION, request)
+        return self._paginate(_ops.GET_CELEBRITY_RECOGNITION, request, _get_celebrity_recognition_items)
 
-    async def get_content_moderation(
+    def get_content_moderation(
         self,
         *,
         job_id: str,
@@ -1636,7 +1648,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         next_token: str | None = None,
         sort_by: ContentModerationSortBy | None = None,
         aggregate_by: ContentModerationAggregateBy | None = None,
-    ) -> GetContentModerationResponse:
+    ) -> AsyncPaginator[ContentModerationDetection, GetContentModerationResponse]:
         """Gets the inappropriate, unwanted, or offensive content analysis results for a Amazon Rekognition Video analysis started by StartContentModeration.
 
         For a list of moderation labels in Amazon Rekognition, see Using the image and video
@@ -1645,14 +1657,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         Args:
             job_id: The identifier for the inappropriate, unwanted, or offensive content moderation
                 job.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there is more data to
                 retrieve), Amazon Rekognition returns a pagination token in the response.
             sort_by: Sort to use for elements in the ModerationLabelDetections array.
             aggregate_by: Defines how to aggregate results of the StartContentModeration request.
 
         Returns:
-            The ``GetContentModerationResponse``.
+            A paginator: ``await`` it for one ``GetContentModerationResponse``, or ``async for`` over
+            every ``ContentModerationDetection`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1680,21 +1694,23 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 aggregate_by=aggregate_by,
             )
         )
-        return await self._call(_ops.GET_CONTENT_MODERATION, request)
+        return self._paginate(_ops.GET_CONTENT_MODERATION, request, _get_content_moderation_items)
 
-    async def get_face_detection(
+    def get_face_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
-    ) -> GetFaceDetectionResponse:
+    ) -> AsyncPaginator[FaceDetection, GetFaceDetectionResponse]:
         """Gets face detection results for a Amazon Rekognition Video analysis started by StartFaceDetection.
 
         Args:
             job_id: Unique identifier for the face detection job.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there are more faces to
                 retrieve), Amazon Rekognition Video returns a pagination token in the response.
 
         Returns:
-            The ``GetFaceDetectionResponse``.
+            A paginator: ``await`` it for one ``GetFaceDetectionResponse``, or ``async for`` over
+            every ``FaceDetection`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1716,7 +1732,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_FACE_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
-        return await self._call(_ops.GET_FACE_DETECTION, request)
+        return self._paginate(_ops.GET_FACE_DETECTION, request, _get_face_detection_items)
 
     async def get_face_liveness_session_results(self, *, session_id: str) -> GetFaceLivenessSessionResultsResponse:
         """Retrieves the results of a specific Face Liveness session.
@@ -1747,14 +1763,14 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_FACE_LIVENESS_SESSION_RESULTS.request.model_validate(drop_none(session_id=session_id))
         return await self._call(_ops.GET_FACE_LIVENESS_SESSION_RESULTS, request)
 
-    async def get_face_search(
+    def get_face_search(
         self,
         *,
         job_id: str,
         max_results: int | None = None,
         next_token: str | None = None,
         sort_by: FaceSearchSortBy | None = None,
-    ) -> GetFaceSearchResponse:
+    ) -> AsyncPaginator[PersonMatch, GetFaceSearchResponse]:
         """Gets the face search results for Amazon Rekognition Video face search started by StartFaceSearch.
 
         The search returns faces in a collection that match the faces of persons detected in a
@@ -1762,14 +1778,16 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             job_id: The job identifer for the search request.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there is more search
                 results to retrieve), Amazon Rekognition Video returns a pagination token in the
                 response.
             sort_by: Sort to use for grouping faces in the response.
 
         Returns:
-            The ``GetFaceSearchResponse``.
+            A paginator: ``await`` it for one ``GetFaceSearchResponse``, or ``async for`` over
+            every ``PersonMatch`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1791,9 +1809,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_FACE_SEARCH.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
-        return await self._call(_ops.GET_FACE_SEARCH, request)
+        return self._paginate(_ops.GET_FACE_SEARCH, request, _get_face_search_items)
 
-    async def get_label_detection(
+    def get_label_detection(
         self,
         *,
         job_id: str,
@@ -1801,20 +1819,22 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         next_token: str | None = None,
         sort_by: LabelDetectionSortBy | None = None,
         aggregate_by: LabelDetectionAggregateBy | None = None,
-    ) -> GetLabelDetectionResponse:
+    ) -> AsyncPaginator[LabelDetection, GetLabelDetectionResponse]:
         """Gets the label detection results of a Amazon Rekognition Video analysis started by StartLabelDetection.
 
         Args:
             job_id: Job identifier for the label detection operation for which you want results
                 returned.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there are more labels to
                 retrieve), Amazon Rekognition Video returns a pagination token in the response.
             sort_by: Sort to use for elements in the Labels array.
             aggregate_by: Defines how to aggregate the returned results.
 
         Returns:
-            The ``GetLabelDetectionResponse``.
+            A paginator: ``await`` it for one ``GetLabelDetectionResponse``, or ``async for`` over
+            every ``LabelDetection`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1842,7 +1862,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 aggregate_by=aggregate_by,
             )
         )
-        return await self._call(_ops.GET_LABEL_DETECTION, request)
+        return self._paginate(_ops.GET_LABEL_DETECTION, request, _get_label_detection_items)
 
     async def get_media_analysis_job(self, *, job_id: str) -> GetMediaAnalysisJobResponse:
         """Retrieves the results for a given media analysis job.
@@ -1880,14 +1900,14 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_MEDIA_ANALYSIS_JOB.request.model_validate(drop_none(job_id=job_id))
         return await self._call(_ops.GET_MEDIA_ANALYSIS_JOB, request)
 
-    async def get_person_tracking(
+    def get_person_tracking(
         self,
         *,
         job_id: str,
         max_results: int | None = None,
         next_token: str | None = None,
         sort_by: PersonTrackingSortBy | None = None,
-    ) -> GetPersonTrackingResponse:
+    ) -> AsyncPaginator[PersonDetection, GetPersonTrackingResponse]:
         """Gets the path tracking results of a Amazon Rekognition Video analysis started by StartPersonTracking.
 
         Note:
@@ -1898,13 +1918,15 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             job_id: The identifier for a job that tracks persons in a video.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there are more persons to
                 retrieve), Amazon Rekognition Video returns a pagination token in the response.
             sort_by: Sort to use for elements in the Persons array.
 
         Returns:
-            The ``GetPersonTrackingResponse``.
+            A paginator: ``await`` it for one ``GetPersonTrackingResponse``, or ``async for`` over
+            every ``PersonDetection`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1926,22 +1948,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_PERSON_TRACKING.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token, sort_by=sort_by)
         )
-        return await self._call(_ops.GET_PERSON_TRACKING, request)
+        return self._paginate(_ops.GET_PERSON_TRACKING, request, _get_person_tracking_items)
 
-    async def get_segment_detection(
+    def get_segment_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
-    ) -> GetSegmentDetectionResponse:
+    ) -> AsyncPaginator[SegmentDetection, GetSegmentDetectionResponse]:
         """Gets the segment detection results of a Amazon Rekognition Video analysis started by StartSegmentDetection.
 
         Args:
             job_id: Job identifier for the text detection operation for which you want results
                 returned.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the response is truncated, Amazon Rekognition Video returns this token
                 that you can use in the subsequent request to retrieve the next set of text.
 
         Returns:
-            The ``GetSegmentDetectionResponse``.
+            A paginator: ``await`` it for one ``GetSegmentDetectionResponse``, or ``async for`` over
+            every ``SegmentDetection`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -1963,22 +1987,24 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_SEGMENT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
-        return await self._call(_ops.GET_SEGMENT_DETECTION, request)
+        return self._paginate(_ops.GET_SEGMENT_DETECTION, request, _get_segment_detection_items)
 
-    async def get_text_detection(
+    def get_text_detection(
         self, *, job_id: str, max_results: int | None = None, next_token: str | None = None
-    ) -> GetTextDetectionResponse:
+    ) -> AsyncPaginator[TextDetectionResult, GetTextDetectionResponse]:
         """Gets the text detection results of a Amazon Rekognition Video analysis started by StartTextDetection.
 
         Args:
             job_id: Job identifier for the text detection operation for which you want results
                 returned.
-            max_results: Maximum number of results to return per paginated call.
+            max_results: Maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
             next_token: If the previous response was incomplete (because there are more labels to
                 retrieve), Amazon Rekognition Video returns a pagination token in the response.
 
         Returns:
-            The ``GetTextDetectionResponse``.
+            A paginator: ``await`` it for one ``GetTextDetectionResponse``, or ``async for`` over
+            every ``TextDetectionResult`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -2000,7 +2026,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.GET_TEXT_DETECTION.request.model_validate(
             drop_none(job_id=job_id, max_results=max_results, next_token=next_token)
         )
-        return await self._call(_ops.GET_TEXT_DETECTION, request)
+        return self._paginate(_ops.GET_TEXT_DETECTION, request, _get_text_detection_items)
 
     async def index_faces(
         self,
@@ -2276,9 +2302,9 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         )
         return self._paginate(_ops.LIST_FACES, request, _list_faces_items)
 
-    async def list_media_analysis_jobs(
+    def list_media_analysis_jobs(
         self, *, next_token: str | None = None, max_results: int | None = None
-    ) -> ListMediaAnalysisJobsResponse:
+    ) -> AsyncPaginator[MediaAnalysisJobDescription, ListMediaAnalysisJobsResponse]:
         """Returns a list of media analysis jobs.
 
         Results are sorted by CreationTimestamp in descending order.
@@ -2291,10 +2317,12 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             next_token: Pagination token, if the previous response was incomplete.
-            max_results: The maximum number of results to return per paginated call.
+            max_results: The maximum number of results to return per paginated call. The paginator's
+                page size: sent with every page request.
 
         Returns:
-            The ``ListMediaAnalysisJobsResponse``.
+            A paginator: ``await`` it for one ``ListMediaAnalysisJobsResponse``, or ``async for`` over
+            every ``MediaAnalysisJobDescription`` of every page.
 
         Raises:
             ValueError: A parameter breaks the API's rules; nothing is sent.
@@ -2314,7 +2342,7 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         request = _ops.LIST_MEDIA_ANALYSIS_JOBS.request.model_validate(
             drop_none(next_token=next_token, max_results=max_results)
         )
-        return await self._call(_ops.LIST_MEDIA_ANALYSIS_JOBS, request)
+        return self._paginate(_ops.LIST_MEDIA_ANALYSIS_JOBS, request, _list_media_analysis_jobs_items)
 
     def list_project_policies(
         self, *, project_arn: str, next_token: str | None = None, max_results: int | None = None
@@ -2785,7 +2813,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: The video in which you want to recognize celebrities.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: The Amazon SNS topic ARN that you want Amazon Rekognition Video to
                 publish the completion status of the celebrity recognition analysis to.
             job_tag: An identifier you specify that's returned in the completion notification that's
@@ -2845,7 +2874,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
                 content.
             min_confidence: Specifies the minimum confidence that Amazon Rekognition must have in
                 order to return a moderated content label.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: The Amazon SNS topic ARN that you want Amazon Rekognition Video to
                 publish the completion status of the content analysis to.
             job_tag: An identifier you specify that's returned in the completion notification that's
@@ -2900,7 +2930,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: The video in which you want to detect faces.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: The ARN of the Amazon SNS topic to which you want Amazon
                 Rekognition Video to publish the completion status of the face detection operation.
             face_attributes: The face attributes you want returned.
@@ -2957,7 +2988,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: The video you want to search.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             face_match_threshold: The minimum confidence in the person match to return.
             collection_id: ID of the collection that contains the faces you want to search for.
             notification_channel: The ARN of the Amazon SNS topic to which you want Amazon
@@ -3019,7 +3051,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: The video in which you want to detect labels.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             min_confidence: Specifies the minimum confidence that Amazon Rekognition Video must have
                 in order to return a detected label.
             notification_channel: The Amazon SNS topic ARN you want Amazon Rekognition Video to
@@ -3158,7 +3191,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: The video in which you want to detect people.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: The Amazon SNS topic ARN you want Amazon Rekognition Video to
                 publish the completion status of the people detection operation to.
             job_tag: An identifier you specify that's returned in the completion notification that's
@@ -3261,7 +3295,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: See the API reference.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: The ARN of the Amazon SNS topic to which you want Amazon
                 Rekognition Video to publish the completion status of the segment detection
                 operation.
@@ -3367,7 +3402,8 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
 
         Args:
             video: See the API reference.
-            client_request_token: Idempotent token used to identify the start request.
+            client_request_token: Idempotent token used to identify the start request. Generated
+                once per call when not given, and reused on every retry.
             notification_channel: See the API reference.
             job_tag: An identifier returned in the completion status published by your Amazon Simple
                 Notification Service topic.
@@ -3643,6 +3679,97 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         )
         return await self._call(_ops.UPDATE_STREAM_PROCESSOR, request)
 
+    async def wait_until_celebrity_recognition_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetCelebrityRecognitionResponse:
+        """Wait until a stored-video celebrity recognition job (StartCelebrityRecognition) has finished: poll ``GetCelebrityRecognition`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: Job identifier for the required celebrity recognition analysis.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetCelebrityRecognitionResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.CelebrityRecognitionCompletedFailedError: A failure
+                state was reached (a ``WaiterFailedError``); the service's status message is quoted,
+                and ``last_response`` is the last ``GetCelebrityRecognitionResponse``.
+            aws_vision_async.rekognition.errors.CelebrityRecognitionCompletedTimeoutError:
+                ``max_wait`` passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_CELEBRITY_RECOGNITION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.CELEBRITY_RECOGNITION_COMPLETED,
+            _ops.GET_CELEBRITY_RECOGNITION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_content_moderation_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetContentModerationResponse:
+        """Wait until a stored-video content moderation job (StartContentModeration) has finished: poll ``GetContentModeration`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: The identifier for the inappropriate, unwanted, or offensive content moderation
+                job.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetContentModerationResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.ContentModerationCompletedFailedError: A failure
+                state was reached (a ``WaiterFailedError``); the service's status message is quoted,
+                and ``last_response`` is the last ``GetContentModerationResponse``.
+            aws_vision_async.rekognition.errors.ContentModerationCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_CONTENT_MODERATION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.CONTENT_MODERATION_COMPLETED,
+            _ops.GET_CONTENT_MODERATION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
     async def wait_until_dataset_created(
         self,
         *,
@@ -3727,6 +3854,232 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
         return await self._wait(
             _waiters.DATASET_UPDATED,
             _ops.DESCRIBE_DATASET,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_face_detection_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetFaceDetectionResponse:
+        """Wait until a stored-video face detection job (StartFaceDetection) has finished: poll ``GetFaceDetection`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: Unique identifier for the face detection job.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetFaceDetectionResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.FaceDetectionCompletedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``GetFaceDetectionResponse``.
+            aws_vision_async.rekognition.errors.FaceDetectionCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_FACE_DETECTION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.FACE_DETECTION_COMPLETED,
+            _ops.GET_FACE_DETECTION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_face_search_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetFaceSearchResponse:
+        """Wait until a stored-video face search job (StartFaceSearch) has finished: poll ``GetFaceSearch`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: The job identifer for the search request.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetFaceSearchResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.FaceSearchCompletedFailedError: A failure state was
+                reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``GetFaceSearchResponse``.
+            aws_vision_async.rekognition.errors.FaceSearchCompletedTimeoutError: ``max_wait`` passed
+                first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_FACE_SEARCH.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.FACE_SEARCH_COMPLETED,
+            _ops.GET_FACE_SEARCH,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_label_detection_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetLabelDetectionResponse:
+        """Wait until a stored-video label detection job (StartLabelDetection) has finished: poll ``GetLabelDetection`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: Job identifier for the label detection operation for which you want results
+                returned.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetLabelDetectionResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.LabelDetectionCompletedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``GetLabelDetectionResponse``.
+            aws_vision_async.rekognition.errors.LabelDetectionCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_LABEL_DETECTION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.LABEL_DETECTION_COMPLETED,
+            _ops.GET_LABEL_DETECTION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_media_analysis_job_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetMediaAnalysisJobResponse:
+        """Wait until a media analysis job (StartMediaAnalysisJob) has finished: poll ``GetMediaAnalysisJob`` until it says so, and return its response.
+
+        Success: ``Status`` is ``"SUCCEEDED"``. Failure: ``Status`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is.
+
+        Args:
+            job_id: Unique identifier for the media analysis job for which you want to retrieve
+                results.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetMediaAnalysisJobResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.MediaAnalysisJobCompletedFailedError: A failure
+                state was reached (a ``WaiterFailedError``); the service's status message is quoted,
+                and ``last_response`` is the last ``GetMediaAnalysisJobResponse``.
+            aws_vision_async.rekognition.errors.MediaAnalysisJobCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_MEDIA_ANALYSIS_JOB.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.MEDIA_ANALYSIS_JOB_COMPLETED,
+            _ops.GET_MEDIA_ANALYSIS_JOB,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_person_tracking_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetPersonTrackingResponse:
+        """Wait until a stored-video person tracking job (StartPersonTracking) has finished: poll ``GetPersonTracking`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: The identifier for a job that tracks persons in a video.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetPersonTrackingResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.PersonTrackingCompletedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``GetPersonTrackingResponse``.
+            aws_vision_async.rekognition.errors.PersonTrackingCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_PERSON_TRACKING.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.PERSON_TRACKING_COMPLETED,
+            _ops.GET_PERSON_TRACKING,
             request,
             max_wait=max_wait,
             min_delay=min_delay,
@@ -4036,6 +4389,98 @@ class RekognitionClient(CustomLabelsMixin, BaseClient):
             max_delay=max_delay,
         )
 
+    async def wait_until_segment_detection_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetSegmentDetectionResponse:
+        """Wait until a stored-video segment detection job (StartSegmentDetection) has finished: poll ``GetSegmentDetection`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: Job identifier for the text detection operation for which you want results
+                returned.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetSegmentDetectionResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.SegmentDetectionCompletedFailedError: A failure
+                state was reached (a ``WaiterFailedError``); the service's status message is quoted,
+                and ``last_response`` is the last ``GetSegmentDetectionResponse``.
+            aws_vision_async.rekognition.errors.SegmentDetectionCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_SEGMENT_DETECTION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.SEGMENT_DETECTION_COMPLETED,
+            _ops.GET_SEGMENT_DETECTION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
+    async def wait_until_text_detection_completed(
+        self,
+        *,
+        job_id: str,
+        max_wait: float | None = None,
+        min_delay: float | None = None,
+        max_delay: float | None = None,
+    ) -> GetTextDetectionResponse:
+        """Wait until a stored-video text detection job (StartTextDetection) has finished: poll ``GetTextDetection`` until it says so, and return its response.
+
+        Success: ``JobStatus`` is ``"SUCCEEDED"``. Failure: ``JobStatus`` is ``"FAILED"``. The delay
+        between polls grows exponentially, with jitter, from ``min_delay`` to ``max_delay`` (the
+        Smithy waiter rules), and never runs past ``max_wait``. Each poll is a normal call: retried
+        and mapped to typed errors; an error the waiter does not expect is raised as it is. Each
+        poll reads the first page, at the service's default page size.
+
+        Args:
+            job_id: Job identifier for the text detection operation for which you want results
+                returned.
+            max_wait: Seconds to wait at the most; default 7200.
+            min_delay: Shortest delay between polls, in seconds; default 5.
+            max_delay: Longest delay between polls, in seconds; default 60.
+
+        Returns:
+            The ``GetTextDetectionResponse`` that reached the success state.
+
+        Raises:
+            ValueError: A parameter breaks the API's rules; nothing is sent.
+            aws_vision_async.rekognition.errors.TextDetectionCompletedFailedError: A failure state
+                was reached (a ``WaiterFailedError``); the service's status message is quoted, and
+                ``last_response`` is the last ``GetTextDetectionResponse``.
+            aws_vision_async.rekognition.errors.TextDetectionCompletedTimeoutError: ``max_wait``
+                passed first (a ``WaiterTimeoutError``).
+            TypeError: ``max_wait``, ``min_delay`` or ``max_delay`` is not a number; nothing is
+                sent.
+        """
+        request = _ops.GET_TEXT_DETECTION.request.model_validate(drop_none(job_id=job_id))
+        return await self._wait(
+            _waiters.TEXT_DETECTION_COMPLETED,
+            _ops.GET_TEXT_DETECTION,
+            request,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+        )
+
 
 def _describe_project_versions_items(page: DescribeProjectVersionsResponse) -> Iterable[ProjectVersionDescription]:
     return page.project_version_descriptions or ()
@@ -4043,6 +4488,38 @@ def _describe_project_versions_items(page: DescribeProjectVersionsResponse) -> I
 
 def _describe_projects_items(page: DescribeProjectsResponse) -> Iterable[ProjectDescription]:
     return page.project_descriptions or ()
+
+
+def _get_celebrity_recognition_items(page: GetCelebrityRecognitionResponse) -> Iterable[CelebrityRecognition]:
+    return page.celebrities or ()
+
+
+def _get_content_moderation_items(page: GetContentModerationResponse) -> Iterable[ContentModerationDetection]:
+    return page.moderation_labels or ()
+
+
+def _get_face_detection_items(page: GetFaceDetectionResponse) -> Iterable[FaceDetection]:
+    return page.faces or ()
+
+
+def _get_face_search_items(page: GetFaceSearchResponse) -> Iterable[PersonMatch]:
+    return page.persons or ()
+
+
+def _get_label_detection_items(page: GetLabelDetectionResponse) -> Iterable[LabelDetection]:
+    return page.labels or ()
+
+
+def _get_person_tracking_items(page: GetPersonTrackingResponse) -> Iterable[PersonDetection]:
+    return page.persons or ()
+
+
+def _get_segment_detection_items(page: GetSegmentDetectionResponse) -> Iterable[SegmentDetection]:
+    return page.segments or ()
+
+
+def _get_text_detection_items(page: GetTextDetectionResponse) -> Iterable[TextDetectionResult]:
+    return page.text_detections or ()
 
 
 def _list_collections_items(page: ListCollectionsResponse) -> Iterable[CollectionSummary]:
@@ -4066,6 +4543,10 @@ def _list_dataset_labels_items(page: ListDatasetLabelsResponse) -> Iterable[Data
 
 def _list_faces_items(page: ListFacesResponse) -> Iterable[Face]:
     return page.faces or ()
+
+
+def _list_media_analysis_jobs_items(page: ListMediaAnalysisJobsResponse) -> Iterable[MediaAnalysisJobDescription]:
+    return page.media_analysis_jobs or ()
 
 
 def _list_project_policies_items(page: ListProjectPoliciesResponse) -> Iterable[ProjectPolicy]:

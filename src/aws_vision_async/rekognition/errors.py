@@ -28,16 +28,37 @@ from ..errors import (
 
 if TYPE_CHECKING:
     # Named in the waiter errors' bases as strings: models load on first use.
-    from .models import DescribeDatasetResponse, DescribeProjectsResponse, DescribeProjectVersionsResponse  # noqa: F401
+    from .models import (  # noqa: F401
+        DescribeDatasetResponse,
+        DescribeProjectsResponse,
+        DescribeProjectVersionsResponse,
+        GetCelebrityRecognitionResponse,
+        GetContentModerationResponse,
+        GetFaceDetectionResponse,
+        GetFaceSearchResponse,
+        GetLabelDetectionResponse,
+        GetMediaAnalysisJobResponse,
+        GetPersonTrackingResponse,
+        GetSegmentDetectionResponse,
+        GetTextDetectionResponse,
+    )
 
 __all__ = [
     "AccessDeniedException",
+    "CelebrityRecognitionCompletedFailedError",
+    "CelebrityRecognitionCompletedTimeoutError",
     "ConflictException",
+    "ContentModerationCompletedFailedError",
+    "ContentModerationCompletedTimeoutError",
     "DatasetCreatedFailedError",
     "DatasetCreatedTimeoutError",
     "DatasetUpdatedFailedError",
     "DatasetUpdatedTimeoutError",
     "ERRORS",
+    "FaceDetectionCompletedFailedError",
+    "FaceDetectionCompletedTimeoutError",
+    "FaceSearchCompletedFailedError",
+    "FaceSearchCompletedTimeoutError",
     "HttpServerError",
     "HumanLoopQuotaExceededException",
     "IdempotentParameterMismatchException",
@@ -49,8 +70,14 @@ __all__ = [
     "InvalidParameterException",
     "InvalidPolicyRevisionIdException",
     "InvalidS3ObjectException",
+    "LabelDetectionCompletedFailedError",
+    "LabelDetectionCompletedTimeoutError",
     "LimitExceededException",
     "MalformedPolicyDocumentException",
+    "MediaAnalysisJobCompletedFailedError",
+    "MediaAnalysisJobCompletedTimeoutError",
+    "PersonTrackingCompletedFailedError",
+    "PersonTrackingCompletedTimeoutError",
     "ProjectCreatedFailedError",
     "ProjectCreatedTimeoutError",
     "ProjectVersionCopiedFailedError",
@@ -69,8 +96,12 @@ __all__ = [
     "ResourceInUseException",
     "ResourceNotFoundException",
     "ResourceNotReadyException",
+    "SegmentDetectionCompletedFailedError",
+    "SegmentDetectionCompletedTimeoutError",
     "ServiceQuotaExceededException",
     "SessionNotFoundException",
+    "TextDetectionCompletedFailedError",
+    "TextDetectionCompletedTimeoutError",
     "ThrottlingException",
     "VideoTooLargeException",
 ]
@@ -194,6 +225,26 @@ class VideoTooLargeException(RekognitionError, InvalidRequestError):
     """The file size or duration of the supplied media is too large. The maximum file size is 10GB."""
 
 
+class CelebrityRecognitionCompletedFailedError(WaiterFailedError["GetCelebrityRecognitionResponse"]):
+    """``wait_until_celebrity_recognition_completed`` reached a failure state; ``last_response`` is
+    the last ``GetCelebrityRecognitionResponse`` polled."""
+
+
+class CelebrityRecognitionCompletedTimeoutError(WaiterTimeoutError["GetCelebrityRecognitionResponse"]):
+    """``wait_until_celebrity_recognition_completed`` passed its ``max_wait``; ``last_response`` is
+    the last ``GetCelebrityRecognitionResponse`` polled."""
+
+
+class ContentModerationCompletedFailedError(WaiterFailedError["GetContentModerationResponse"]):
+    """``wait_until_content_moderation_completed`` reached a failure state; ``last_response`` is
+    the last ``GetContentModerationResponse`` polled."""
+
+
+class ContentModerationCompletedTimeoutError(WaiterTimeoutError["GetContentModerationResponse"]):
+    """``wait_until_content_moderation_completed`` passed its ``max_wait``; ``last_response`` is
+    the last ``GetContentModerationResponse`` polled."""
+
+
 class DatasetCreatedFailedError(WaiterFailedError["DescribeDatasetResponse"]):
     """``wait_until_dataset_created`` reached a failure state; ``last_response`` is the last
     ``DescribeDatasetResponse`` polled."""
@@ -212,6 +263,56 @@ class DatasetUpdatedFailedError(WaiterFailedError["DescribeDatasetResponse"]):
 class DatasetUpdatedTimeoutError(WaiterTimeoutError["DescribeDatasetResponse"]):
     """``wait_until_dataset_updated`` passed its ``max_wait``; ``last_response`` is the last
     ``DescribeDatasetResponse`` polled."""
+
+
+class FaceDetectionCompletedFailedError(WaiterFailedError["GetFaceDetectionResponse"]):
+    """``wait_until_face_detection_completed`` reached a failure state; ``last_response`` is the
+    last ``GetFaceDetectionResponse`` polled."""
+
+
+class FaceDetectionCompletedTimeoutError(WaiterTimeoutError["GetFaceDetectionResponse"]):
+    """``wait_until_face_detection_completed`` passed its ``max_wait``; ``last_response`` is the
+    last ``GetFaceDetectionResponse`` polled."""
+
+
+class FaceSearchCompletedFailedError(WaiterFailedError["GetFaceSearchResponse"]):
+    """``wait_until_face_search_completed`` reached a failure state; ``last_response`` is the last
+    ``GetFaceSearchResponse`` polled."""
+
+
+class FaceSearchCompletedTimeoutError(WaiterTimeoutError["GetFaceSearchResponse"]):
+    """``wait_until_face_search_completed`` passed its ``max_wait``; ``last_response`` is the last
+    ``GetFaceSearchResponse`` polled."""
+
+
+class LabelDetectionCompletedFailedError(WaiterFailedError["GetLabelDetectionResponse"]):
+    """``wait_until_label_detection_completed`` reached a failure state; ``last_response`` is the
+    last ``GetLabelDetectionResponse`` polled."""
+
+
+class LabelDetectionCompletedTimeoutError(WaiterTimeoutError["GetLabelDetectionResponse"]):
+    """``wait_until_label_detection_completed`` passed its ``max_wait``; ``last_response`` is the
+    last ``GetLabelDetectionResponse`` polled."""
+
+
+class MediaAnalysisJobCompletedFailedError(WaiterFailedError["GetMediaAnalysisJobResponse"]):
+    """``wait_until_media_analysis_job_completed`` reached a failure state; ``last_response`` is
+    the last ``GetMediaAnalysisJobResponse`` polled."""
+
+
+class MediaAnalysisJobCompletedTimeoutError(WaiterTimeoutError["GetMediaAnalysisJobResponse"]):
+    """``wait_until_media_analysis_job_completed`` passed its ``max_wait``; ``last_response`` is
+    the last ``GetMediaAnalysisJobResponse`` polled."""
+
+
+class PersonTrackingCompletedFailedError(WaiterFailedError["GetPersonTrackingResponse"]):
+    """``wait_until_person_tracking_completed`` reached a failure state; ``last_response`` is the
+    last ``GetPersonTrackingResponse`` polled."""
+
+
+class PersonTrackingCompletedTimeoutError(WaiterTimeoutError["GetPersonTrackingResponse"]):
+    """``wait_until_person_tracking_completed`` passed its ``max_wait``; ``last_response`` is the
+    last ``GetPersonTrackingResponse`` polled."""
 
 
 class ProjectCreatedFailedError(WaiterFailedError["DescribeProjectsResponse"]):
@@ -272,6 +373,26 @@ class ProjectVersionTrainingCompletedFailedError(WaiterFailedError["DescribeProj
 class ProjectVersionTrainingCompletedTimeoutError(WaiterTimeoutError["DescribeProjectVersionsResponse"]):
     """``wait_until_project_version_training_completed`` passed its ``max_wait``; ``last_response``
     is the last ``DescribeProjectVersionsResponse`` polled."""
+
+
+class SegmentDetectionCompletedFailedError(WaiterFailedError["GetSegmentDetectionResponse"]):
+    """``wait_until_segment_detection_completed`` reached a failure state; ``last_response`` is the
+    last ``GetSegmentDetectionResponse`` polled."""
+
+
+class SegmentDetectionCompletedTimeoutError(WaiterTimeoutError["GetSegmentDetectionResponse"]):
+    """``wait_until_segment_detection_completed`` passed its ``max_wait``; ``last_response`` is the
+    last ``GetSegmentDetectionResponse`` polled."""
+
+
+class TextDetectionCompletedFailedError(WaiterFailedError["GetTextDetectionResponse"]):
+    """``wait_until_text_detection_completed`` reached a failure state; ``last_response`` is the
+    last ``GetTextDetectionResponse`` polled."""
+
+
+class TextDetectionCompletedTimeoutError(WaiterTimeoutError["GetTextDetectionResponse"]):
+    """``wait_until_text_detection_completed`` passed its ``max_wait``; ``last_response`` is the
+    last ``GetTextDetectionResponse`` polled."""
 
 
 ERRORS: Final[Mapping[str, type[RekognitionError]]] = {
