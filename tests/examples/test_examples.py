@@ -103,3 +103,14 @@ def test_within_quota_loses_nothing_and_stays_near_the_quota() -> None:
     assert total == 300 + count
     # The first burst (32 at once, 20 admitted) and a few more while the limiter learns.
     assert count <= 60, throttled
+
+
+def test_video_labels_runs_every_video_within_the_limit() -> None:
+    out = run("video_labels.py")
+    assert "30/30 done (29 succeeded, 1 failed)" in out
+    assert "street/corrupt-07.mp4: failed: LabelDetectionCompleted: a failure state was reached" in out
+    assert "29 jobs succeeded; open now: 0" in out
+    summary = next(line for line in out.splitlines() if " labels over " in line)
+    labels, pages = int(summary.split()[2]), int(summary.split()[5])
+    assert labels >= 5
+    assert pages in (-(-labels // 5), -(-labels // 5) + 1)  # pages of 5 (and maybe an empty last one)

@@ -178,7 +178,7 @@ REKOGNITION = ServiceConfig(
             " the same session is returned.",
         ),
     },
-    client_bases=(("custom_labels", "CustomLabelsMixin"),),
+    client_bases=(("custom_labels", "CustomLabelsMixin"), ("video", "VideoJobsMixin")),
     raw_bytes_shapes={"Image": "Bytes"},
     item_models={
         "ListCollections": (

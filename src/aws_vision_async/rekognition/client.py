@@ -13,6 +13,7 @@ from .._core.model import paired
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
 from ..custom_labels import CustomLabelsMixin
+from ..video import VideoJobsMixin
 from . import _operations as _ops
 from . import _waiters
 from . import models as _models
@@ -167,7 +168,7 @@ if TYPE_CHECKING:
 __all__ = ["RekognitionClient"]
 
 
-class RekognitionClient(CustomLabelsMixin, BaseClient):
+class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
     """An async client for Amazon Rekognition: one method per API operation.
 
     Use it as an async context manager::
