@@ -30,7 +30,7 @@ import logging
 import random
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
 import anyio
 
@@ -42,9 +42,33 @@ from .fanout import FanOut, FanOutProgress, Outcome, fan_out
 if TYPE_CHECKING:
     from typing_extensions import Self
 
+    # Annotations only, and never the generated client: it imports this module.
+    from .rekognition.models import (
+        GetCelebrityRecognitionResponse,
+        GetContentModerationResponse,
+        GetFaceDetectionResponse,
+        GetFaceSearchResponse,
+        GetLabelDetectionResponse,
+        GetMediaAnalysisJobResponse,
+        GetPersonTrackingResponse,
+        GetSegmentDetectionResponse,
+        GetTextDetectionResponse,
+        StartCelebrityRecognitionResponse,
+        StartContentModerationResponse,
+        StartFaceDetectionResponse,
+        StartFaceSearchResponse,
+        StartLabelDetectionResponse,
+        StartMediaAnalysisJobResponse,
+        StartPersonTrackingResponse,
+        StartSegmentDetectionResponse,
+        StartTextDetectionResponse,
+    )
+
 __all__ = ["VideoJobs", "VideoJobsMixin"]
 
 _log = logging.getLogger("aws_vision_async")
+
+R = TypeVar("R")
 
 #: Rekognition Video's default quota of open stored-video jobs per account.
 DEFAULT_MAX_OPEN: Final = 20
@@ -63,7 +87,7 @@ def _job_kind(start: Callable[..., Awaitable[Any]]) -> str:
     return name.removeprefix("start_")
 
 
-class VideoJobs:
+class VideoJobs(Generic[R]):
     """A running bulk of video jobs: an async context manager whose value is an async iterator of outcomes.
 
     Made by ``RekognitionClient.video_jobs``; use it once, as ``async with rek.video_jobs(...) as outcomes``.
@@ -86,7 +110,7 @@ class VideoJobs:
             raise TypeError(f"start must start a job that has a waiter; the client has no wait_until_{kind}_completed")
         checks.positive_int("max_open", max_open)
         self._start = start
-        self._waiter: Callable[..., Awaitable[Any]] = waiter
+        self._waiter: Callable[..., Awaitable[R]] = waiter
         self._timing = {
             "max_wait": None if max_wait is None else checks.non_negative_number("max_wait", max_wait),
             "min_delay": None if min_delay is None else checks.positive_number("min_delay", min_delay),
@@ -94,7 +118,7 @@ class VideoJobs:
         }
         self._open: set[str] = set()  # the JobIds still running, for the log on an early exit
         self._freed = anyio.Event()
-        self._fan_out: FanOut[Any] = fan_out(self._run, inputs, concurrency=max_open)
+        self._fan_out: FanOut[R] = fan_out(self._run, inputs, concurrency=max_open)
 
     @property
     def progress(self) -> FanOutProgress:
@@ -126,10 +150,10 @@ class VideoJobs:
     def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> Outcome[Any]:
+    async def __anext__(self) -> Outcome[R]:
         return await self._fan_out.__anext__()
 
-    async def _run(self, **kwargs: Any) -> Any:
+    async def _run(self, **kwargs: Any) -> R:
         # One token for every try of this input: a start retried after a lost reply never opens a second job.
         params = {**kwargs}
         params.setdefault("client_request_token", new_client_token())
@@ -166,6 +190,114 @@ class VideoJobs:
 class VideoJobsMixin:
     """Hand-written method of ``RekognitionClient`` for bulk video and media analysis jobs."""
 
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartLabelDetectionResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetLabelDetectionResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartFaceDetectionResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetFaceDetectionResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartFaceSearchResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetFaceSearchResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartPersonTrackingResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetPersonTrackingResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartCelebrityRecognitionResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetCelebrityRecognitionResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartContentModerationResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetContentModerationResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartSegmentDetectionResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetSegmentDetectionResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartTextDetectionResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetTextDetectionResponse]: ...
+
+    @overload
+    def video_jobs(
+        self,
+        start: Callable[..., Awaitable[StartMediaAnalysisJobResponse]],
+        inputs: Iterable[Mapping[str, Any]] | AsyncIterable[Mapping[str, Any]],
+        *,
+        max_open: int = ...,
+        max_wait: float | None = ...,
+        min_delay: float | None = ...,
+        max_delay: float | None = ...,
+    ) -> VideoJobs[GetMediaAnalysisJobResponse]: ...
+
     def video_jobs(
         self,
         start: Callable[..., Awaitable[Any]],
@@ -175,7 +307,7 @@ class VideoJobsMixin:
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
-    ) -> VideoJobs:
+    ) -> VideoJobs[Any]:
         """Start a job per input, at most ``max_open`` open at once, wait for each, and yield one outcome per input.
 
         Use it as ``async with rek.video_jobs(rek.start_label_detection, inputs) as
