@@ -37,10 +37,12 @@ import anyio
 from ._core import checks
 from ._core.client_token import new_client_token
 from .errors import QuotaExceededError
-from .fanout import FanOut, FanOutProgress, Outcome, fan_out
 
 if TYPE_CHECKING:
     from typing_extensions import Self
+
+    # Loaded on first use, not with the client: fan-out's streams are not cold-start cost.
+    from .fanout import FanOut, FanOutProgress, Outcome
 
     # Annotations only, and never the generated client: it imports this module.
     from .rekognition.models import (
@@ -118,6 +120,8 @@ class VideoJobs(Generic[R]):
         }
         self._open: set[str] = set()  # the JobIds still running, for the log on an early exit
         self._freed = anyio.Event()
+        from .fanout import fan_out  # noqa: PLC0415 - not imported with the client (cold start)
+
         self._fan_out: FanOut[R] = fan_out(self._run, inputs, concurrency=max_open)
 
     @property
