@@ -27,7 +27,7 @@ cancelled: the jobs still open are logged at WARNING with their ``JobId``.
 from __future__ import annotations
 
 import logging
-import random
+import math
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
@@ -36,6 +36,7 @@ import anyio
 
 from ._core import checks
 from ._core.client_token import new_client_token
+from ._core.waiter import backoff_delay
 from .errors import QuotaExceededError
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ class VideoJobs(Generic[R]):
             except QuotaExceededError:  # LimitExceededException: too many open jobs in the account
                 refused += 1
                 low, high = _LIMIT_BACKOFF
-                delay = random.uniform(low, min(high, low * 2**refused))  # noqa: S311 - jitter
+                delay = backoff_delay(refused, min_delay=low, max_delay=high, remaining=math.inf)
                 with anyio.move_on_after(delay):
                     await self._freed.wait()  # or sooner, when one of ours finishes
         job_id: str = started.job_id
