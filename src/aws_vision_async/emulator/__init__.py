@@ -41,6 +41,7 @@ from ._custom_labels import ASSUMED_THRESHOLD
 from ._faults import FaultPlan, Faults
 from ._resources import InferenceUsage
 from ._sample import SampleData
+from ._scene import scene_image
 from ._server import Emulator
 from ._state import IDEMPOTENCY_WINDOW, MAX_OPEN_VIDEO_JOBS, MAX_RESULTS, MAX_RUNNING_MODELS, State
 from ._timings import Timings
@@ -61,6 +62,7 @@ __all__ = [
     "State",
     "Timings",
     "running",
+    "scene_image",
 ]
 
 

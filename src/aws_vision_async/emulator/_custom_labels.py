@@ -27,7 +27,6 @@ __all__ = [
     "TrainingFailure",
     "detect",
     "f1_score",
-    "is_image",
     "train",
 ]
 
@@ -264,14 +263,6 @@ def train(training: Manifest, testing: Manifest | None) -> Training:
 
 
 # -- predictions ---------------------------------------------------------------------------------
-
-_JPEG = b"\xff\xd8\xff"
-_PNG = b"\x89PNG\r\n\x1a\n"
-
-
-def is_image(data: bytes) -> bool:
-    """Whether ``data`` starts as a JPEG or a PNG file does (the formats Custom Labels reads)."""
-    return data.startswith((_JPEG, _PNG))
 
 
 def _float32(value: float) -> float:

@@ -16,7 +16,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from .._custom_labels import IMAGE_LEVEL_LABELS, Manifest, Training, TrainingFailure, detect, is_image, train
+from .._custom_labels import IMAGE_LEVEL_LABELS, Manifest, Training, TrainingFailure, detect, train
 from .._resources import InferenceUsage, ProjectVersion, RekProject, UsageRecord, describe_version
 from .._wire import ApiError
 from ._base import ACCOUNT, handles, millis, with_token
@@ -28,8 +28,8 @@ __all__ = ["MAX_RUNNING_MODELS", "ModelVersions"]
 #: https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html).
 MAX_RUNNING_MODELS = 2
 # DetectCustomLabels: "Maximum size of images passed as raw bytes is 4 MB"; 15 MB in S3 (same page).
+# (15 MB in S3 as for every operation: StateBase.image_bytes).
 MAX_IMAGE_BYTES = 4 * 1024 * 1024
-MAX_S3_IMAGE_BYTES = 15 * 1024 * 1024
 _VERSION_ARN = re.compile(r"arn:aws:rekognition:[a-z0-9-]+:\d{12}:project/([^/]+)/version/([^/]+)/\d+")
 # Statuses from which a model version can be started; copied; in which it is busy.
 _STARTABLE = frozenset({"TRAINING_COMPLETED", "COPYING_COMPLETED", "STOPPED"})
@@ -316,29 +316,9 @@ class ModelVersions(ProjectsAndDatasets):
         self._begin(destination, copy, "COPYING_IN_PROGRESS", self.timings.copying, "COPYING_COMPLETED")
         return {"ProjectVersionArn": copy.arn}
 
-    def _image(self, image: dict[str, Any]) -> bytes:
-        """What identifies the image of a DetectCustomLabels request, its format and size checked."""
-        if ("Bytes" in image) == ("S3Object" in image):
-            raise ApiError("InvalidParameterException", 400, "Image needs either Bytes or S3Object")
-        if "Bytes" in image:
-            data, limit = image["Bytes"], MAX_IMAGE_BYTES
-        else:
-            location = image["S3Object"]
-            stored = self.s3_objects.get((location.get("Bucket", ""), location.get("Name", "")))
-            if stored is None:
-                # Not in the emulator's S3: the location stands for the image.
-                ref = f"s3://{location.get('Bucket', '')}/{location.get('Name', '')}?{location.get('Version', '')}"
-                return ref.encode()
-            data, limit = stored, MAX_S3_IMAGE_BYTES
-        if len(data) > limit:
-            raise ApiError("ImageTooLargeException", 400, f"the image is {len(data)} bytes, above {limit}")
-        if not is_image(data):
-            raise ApiError("InvalidImageFormatException", 400, "Request has unsupported image format: PNG or JPEG only")
-        return bytes(data)
-
     @handles("rekognition", "DetectCustomLabels")
     def rek_detect_custom_labels(self, p: dict[str, Any]) -> dict[str, Any]:
-        image = self._image(p["Image"])
+        image = self.image_bytes(p["Image"], max_bytes=MAX_IMAGE_BYTES)
         project, version = self._version(p["ProjectVersionArn"])
         self._custom_labels_only(project)
         if version.status != "RUNNING":
