@@ -159,6 +159,8 @@ class StateBase:
         rekognition: The Rekognition handlers by operation name; replace one to
             change what the emulator answers.
         lookoutvision: The Lookout for Vision handlers by operation name.
+        resource_tags: The tags of every taggable resource, by ARN less ``arn:``
+            (:meth:`tag_key`).
     """
 
     def __init__(
@@ -175,6 +177,7 @@ class StateBase:
         self._tokens = PageTokens()
         self._idempotency: dict[tuple[str, str], tuple[str, dict[str, Any], float]] = {}
         self._serial = 0
+        self.resource_tags: dict[str, dict[str, str]] = {}
         self._create_stores()
         self.rekognition = self._handlers("rekognition")
         self.lookoutvision = self._handlers("lookoutvision")
@@ -274,6 +277,25 @@ class StateBase:
             return body.decode()
         except UnicodeDecodeError:
             return None
+
+    # -- tags --------------------------------------------------------------------------------
+
+    @staticmethod
+    def tag_key(arn: str) -> str:
+        """The key of a resource's tags: its ARN without the ``arn:`` prefix.
+
+        ``CreateCollection`` returns a collection's ARN without it
+        (``aws:rekognition:...``), and ``TagResource`` takes either form.
+        """
+        return arn.removeprefix("arn:")
+
+    def record_tags(self, arn: str, tags: dict[str, str] | None) -> None:
+        """Give a new resource its ``Tags`` (at creation: every ``Create*`` that takes them calls this)."""
+        self.resource_tags[self.tag_key(arn)] = dict(tags or {})
+
+    def forget_tags(self, arn: str) -> None:
+        """Drop a deleted resource's tags, so that a new one of the same name starts with none."""
+        self.resource_tags.pop(self.tag_key(arn), None)
 
     # -- shared mechanics --------------------------------------------------------------------
 
