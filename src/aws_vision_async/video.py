@@ -36,7 +36,7 @@ import anyio
 
 from ._core import checks
 from ._core.client_token import new_client_token
-from ._core.waiter import backoff_delay
+from ._core.waiter import WaiterSpec, backoff_delay, resolve_timing
 from .errors import QuotaExceededError
 
 if TYPE_CHECKING:
@@ -114,11 +114,13 @@ class VideoJobs(Generic[R]):
         checks.positive_int("max_open", max_open)
         self._start = start
         self._waiter: Callable[..., Awaitable[R]] = waiter
-        self._timing = {
-            "max_wait": None if max_wait is None else checks.non_negative_number("max_wait", max_wait),
-            "min_delay": None if min_delay is None else checks.positive_number("min_delay", min_delay),
-            "max_delay": None if max_delay is None else checks.positive_number("max_delay", max_delay),
-        }
+        from .rekognition import _waiters  # noqa: PLC0415 - the generated client imports this module
+
+        # Checked now, with the waiter's defaults for what is not given: a delay refused
+        # only by the first wait would come after a billed job had started.
+        spec: WaiterSpec = getattr(_waiters, f"{kind.upper()}_COMPLETED")
+        resolve_timing(spec, max_wait=max_wait, min_delay=min_delay, max_delay=max_delay)
+        self._timing = {"max_wait": max_wait, "min_delay": min_delay, "max_delay": max_delay}
         self._open: set[str] = set()  # the JobIds still running, for the log on an early exit
         self._freed = anyio.Event()
         from .fanout import fan_out  # noqa: PLC0415 - not imported with the client (cold start)

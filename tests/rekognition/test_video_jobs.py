@@ -132,4 +132,13 @@ async def test_bad_arguments_fail_before_any_request(emu_rek: RekognitionClient,
         emu_rek.video_jobs(emu_rek.detect_labels, videos(1))
     with pytest.raises(TypeError, match="inputs"):
         emu_rek.video_jobs(emu_rek.start_label_detection, {"video": None})
+    # Delays that clash, one of them the waiter's default (5 s to 60 s): refused before any job starts.
+    with pytest.raises(ValueError, match=r"min_delay=5 and max_delay=2 \(LabelDetectionCompleted\)"):
+        emu_rek.video_jobs(emu_rek.start_label_detection, videos(1), max_delay=2)
+    with pytest.raises(ValueError, match="min_delay=9 and max_delay=3"):
+        emu_rek.video_jobs(emu_rek.start_face_search, videos(1), min_delay=9, max_delay=3)
+    with pytest.raises(ValueError, match="max_wait"):
+        emu_rek.video_jobs(emu_rek.start_label_detection, videos(1), max_wait=-1)
+    with pytest.raises(TypeError, match="min_delay"):
+        emu_rek.video_jobs(emu_rek.start_label_detection, videos(1), min_delay="1")
     assert sum(vision_emulator.requests.values()) == 0

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from ..errors import ServiceError, WaiterFailedError, WaiterTimeoutError
 from . import checks
 
-__all__ = ["Acceptor", "WaiterSpec", "backoff_delay", "wait"]
+__all__ = ["Acceptor", "WaiterSpec", "backoff_delay", "resolve_timing", "wait"]
 
 RespT = TypeVar("RespT", bound=BaseModel)
 
@@ -121,6 +121,30 @@ def _status_message(spec: WaiterSpec, data: dict[str, Any] | None) -> str:
     return "; ".join(str(v) for v in values if v)
 
 
+def resolve_timing(
+    spec: WaiterSpec, *, max_wait: float | None, min_delay: float | None, max_delay: float | None
+) -> tuple[float, float, float]:
+    """A waiter's ``(max_wait, min_delay, max_delay)``: the given ones checked, the spec's for ``None``.
+
+    Callers that start something billed before they wait (``video_jobs``) check the
+    timing with this first, so that a bad delay is refused before any job starts.
+
+    Raises:
+        TypeError: A value is not a number.
+        ValueError: The delays are not finite with ``0 < min_delay <= max_delay``, or
+            ``max_wait`` is negative or not finite.
+    """
+    limit = spec.max_wait if max_wait is None else checks.non_negative_number("max_wait", max_wait)
+    low = spec.min_delay if min_delay is None else checks.positive_number("min_delay", min_delay)
+    high = spec.max_delay if max_delay is None else checks.positive_number("max_delay", max_delay)
+    if low > high:
+        # One of the two may be the waiter's default: say which values clash.
+        raise ValueError(
+            f"min_delay must not exceed max_delay, got min_delay={low:g} and max_delay={high:g} ({spec.name})"
+        )
+    return limit, low, high
+
+
 async def wait(
     spec: WaiterSpec,
     poll: Callable[[], Awaitable[RespT]],
@@ -146,14 +170,7 @@ async def wait(
         ValueError: The delays are not finite with ``0 < min_delay <= max_delay``, or
             ``max_wait`` is negative or not finite; nothing is polled.
     """
-    limit = spec.max_wait if max_wait is None else checks.non_negative_number("max_wait", max_wait)
-    low = spec.min_delay if min_delay is None else checks.positive_number("min_delay", min_delay)
-    high = spec.max_delay if max_delay is None else checks.positive_number("max_delay", max_delay)
-    if low > high:
-        # One of the two may be the waiter's default: say which values clash.
-        raise ValueError(
-            f"min_delay must not exceed max_delay, got min_delay={low:g} and max_delay={high:g} ({spec.name})"
-        )
+    limit, low, high = resolve_timing(spec, max_wait=max_wait, min_delay=min_delay, max_delay=max_delay)
     deadline = anyio.current_time() + limit
     attempt = 0
     while True:
