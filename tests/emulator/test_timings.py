@@ -30,6 +30,10 @@ NAMES = [
     "deleting",
     "video_job",
     "media_analysis_job",
+    "stream_processor_start",
+    "stream_processor_stop",
+    "stream_processor_update",
+    "liveness_session",
 ]
 
 

@@ -20,13 +20,29 @@ from __future__ import annotations
 from ._operations._base import IDEMPOTENCY_WINDOW, MAX_RESULTS
 from ._operations._lookoutvision import LookoutVisionProjects
 from ._operations._rek_collections import FaceCollections
-from ._operations._rek_model_versions import MAX_RUNNING_MODELS, ModelVersions
+from ._operations._rek_images import ImageAnalysis
+from ._operations._rek_liveness import FaceLiveness
+from ._operations._rek_model_versions import MAX_RUNNING_MODELS
+from ._operations._rek_moderation import Moderation
+from ._operations._rek_project_policies import ProjectPolicies
+from ._operations._rek_tags import ResourceTags
+from ._operations._rek_users import CollectionUsers
 from ._operations._rek_video import MAX_OPEN_VIDEO_JOBS, VideoJobs
 
 __all__ = ["IDEMPOTENCY_WINDOW", "MAX_OPEN_VIDEO_JOBS", "MAX_RESULTS", "MAX_RUNNING_MODELS", "State"]
 
 
-class State(ModelVersions, VideoJobs, FaceCollections, LookoutVisionProjects):
+class State(
+    ResourceTags,
+    ProjectPolicies,
+    FaceLiveness,
+    Moderation,
+    VideoJobs,
+    CollectionUsers,
+    FaceCollections,
+    ImageAnalysis,
+    LookoutVisionProjects,
+):
     """Every resource of both emulated services, and the operations on them.
 
     Slow operations (training, starting a model...) move through their statuses
@@ -48,10 +64,15 @@ class State(ModelVersions, VideoJobs, FaceCollections, LookoutVisionProjects):
             change what the emulator answers.
         lookoutvision: The Lookout for Vision handlers by operation name.
         rek_projects: Rekognition projects by name.
-        collections: Face collections by id.
+        collections: Face collections by id, each with its faces and users.
+        index_calls: How many ``IndexFaces`` calls there were (each one's faces get new ids).
         video_jobs: Stored-video analysis jobs (``StartLabelDetection``...) by ``JobId``.
         media_analysis_jobs: Media analysis jobs by ``JobId``.
         open_video_jobs_limit: How many stored-video jobs may be IN_PROGRESS at once
             (``MAX_OPEN_VIDEO_JOBS``, 20); one more start is a ``LimitExceededException``.
+        stream_processors: Stream processors by name.
+        liveness_sessions: Face Liveness sessions by ``SessionId``.
+        project_policies: The policies of each project, by project ARN, then by name.
+        resource_tags: The tags of every taggable resource, by ARN less ``arn:``.
         lfv_projects: Lookout for Vision projects by name.
     """

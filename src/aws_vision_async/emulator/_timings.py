@@ -35,6 +35,13 @@ class Timings:
         video_job: Every ``Start*`` stored-video analysis (``StartLabelDetection``...):
             IN_PROGRESS, then SUCCEEDED or FAILED (its ``Get*`` reports it).
         media_analysis_job: ``StartMediaAnalysisJob``: IN_PROGRESS, then SUCCEEDED or FAILED.
+        stream_processor_start: ``StartStreamProcessor``: STARTING, then RUNNING.
+        stream_processor_stop: ``StopStreamProcessor`` (or the end of a label detection
+            processor's ``MaxDurationInSeconds``): STOPPING, then STOPPED.
+        stream_processor_update: ``UpdateStreamProcessor``: UPDATING, then STOPPED.
+        liveness_session: ``CreateFaceLivenessSession``: CREATED until the emulated
+            user's selfie video has been streamed, then SUCCEEDED (EXPIRED instead when
+            this is 3 minutes or more, the time an unused session lasts).
     """
 
     project_create: float = 0.0
@@ -47,6 +54,10 @@ class Timings:
     deleting: float = 0.0
     video_job: float = 0.1
     media_analysis_job: float = 0.1
+    stream_processor_start: float = 0.05
+    stream_processor_stop: float = 0.05
+    stream_processor_update: float = 0.05
+    liveness_session: float = 0.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
