@@ -107,12 +107,15 @@ class RunningModel:
 
         Returns:
             The labels found.
-        """
-        from .rekognition.models import Image  # noqa: PLC0415 - the generated package imports this module
 
+        Raises:
+            ValueError: The image's bytes are neither a JPEG nor a PNG, or are above
+                DetectCustomLabels' 4 MB (4194304 bytes); nothing is sent.
+        """
+        # The client's method checks the image (format, the 4 MB limit) before sending.
         return await self._client.detect_custom_labels(
             project_version_arn=self.project_version_arn,
-            image=Image(bytes=image) if isinstance(image, bytes) else image,
+            image=image,
             max_results=max_results,
             min_confidence=min_confidence,
         )

@@ -77,7 +77,7 @@ class TestClientMethods:
         fake_aws.always("DetectText", ok({"TextDetections": []}))
         region = rek_models.RegionOfInterest(polygon=(rek_models.Point(x=0.1, y=0.2), rek_models.Point(x=0.3, y=0.4)))
         await rek.detect_text(
-            image=rek_models.Image(bytes=b"\x89PNG"),
+            image=rek_models.Image(bytes=b"\x89PNG\r\n\x1a\n"),
             filters=rek_models.DetectTextFilters(regions_of_interest=(region,)),
         )
         sent = fake_aws.calls("DetectText")[0].json
@@ -148,7 +148,7 @@ class TestRequestModels:
 
     def test_dumps_are_json_arrays_botocore_accepts(self) -> None:
         request = rek_models.DetectTextRequest(
-            image=rek_models.Image(bytes=b"\x89PNG"),
+            image=rek_models.Image(bytes=b"\x89PNG\r\n\x1a\n"),
             filters=rek_models.DetectTextFilters(
                 regions_of_interest=deque([rek_models.RegionOfInterest(polygon=(rek_models.Point(x=0.5, y=0.5),))])
             ),

@@ -31,6 +31,8 @@ pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[2]
 #: The ``ImageBlob`` shape's maximum.
 MAX_IMAGE = 5 * 1024 * 1024
+#: DetectCustomLabels' limit ("Maximum size of images passed as raw bytes is 4 MB").
+MAX_CUSTOM_IMAGE = 4 * 1024 * 1024
 ARN = "arn:aws:rekognition:us-east-1:123456789012:project/p/version/v/1"
 
 
@@ -62,9 +64,9 @@ async def test_a_large_image_is_sent_once_whole_without_warning(
 async def test_detect_custom_labels_with_the_largest_image(fake_aws: FakeAws, http_backend: str) -> None:
     fake_aws.always("DetectCustomLabels", Reply(200, {"CustomLabels": []}))
     async with RekognitionClient(**client_kwargs(fake_aws, http_backend=http_backend)) as rek:
-        await rek.detect_custom_labels(project_version_arn=ARN, image=Image(bytes=image(MAX_IMAGE)))
+        await rek.detect_custom_labels(project_version_arn=ARN, image=Image(bytes=image(MAX_CUSTOM_IMAGE)))
     (sent,) = fake_aws.calls("DetectCustomLabels")
-    assert base64.b64decode(sent.json["Image"]["Bytes"]) == image(MAX_IMAGE)
+    assert base64.b64decode(sent.json["Image"]["Bytes"]) == image(MAX_CUSTOM_IMAGE)
 
 
 @pytest.mark.parametrize("backend", ["aiohttp", "httpx"])
@@ -76,6 +78,8 @@ def test_under_python_w_error(fake_aws: FakeAws, backend: str) -> None:
         from aws_vision_async import RekognitionClient, RetryPolicy
         from aws_vision_async.rekognition.models import Image
 
+        photo = b"\\xff\\xd8\\xff" + bytes({MAX_CUSTOM_IMAGE - 3})
+
         async def main():
             for direct in (True, False):
                 async with RekognitionClient(
@@ -83,7 +87,7 @@ def test_under_python_w_error(fake_aws: FakeAws, backend: str) -> None:
                     aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
                     retry_policy=RetryPolicy(max_attempts=1), http_backend={backend!r}, direct=direct,
                 ) as rek:
-                    await rek.detect_custom_labels(project_version_arn={ARN!r}, image=Image(bytes=bytes({MAX_IMAGE})))
+                    await rek.detect_custom_labels(project_version_arn={ARN!r}, image=Image(bytes=photo))
             print("sent")
 
         asyncio.run(main())

@@ -409,7 +409,7 @@ async def test_unemulated_operation_is_not_implemented_501_and_not_retried(emu: 
 async def test_unemulated_operation_counts_and_does_not_disturb_state(rek: RekognitionClient, emu: Emulator) -> None:
     await rek.create_collection(collection_id="c")
     with pytest.raises(rek_errors.RekognitionError) as caught:
-        await rek.index_faces(collection_id="c", image={"Bytes": b"face"})  # type: ignore[arg-type]
+        await rek.index_faces(collection_id="c", image={"Bytes": b"\xff\xd8\xff face"})  # type: ignore[arg-type]
     described = await rek.describe_collection(collection_id="c")
 
     assert caught.value.code == "NotImplementedException"

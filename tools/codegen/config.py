@@ -6,6 +6,21 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class ImageLimit:
+    """The most raw bytes an operation takes in an image member, as the documentation states it.
+
+    Attributes:
+        max_bytes: The limit, in bytes (``5 MB`` is 5 * 1024 * 1024, as the model's ``ImageBlob`` has it).
+        source: The documentation page.
+        quote: Its line that states the limit.
+    """
+
+    max_bytes: int
+    source: str
+    quote: str
+
+
+@dataclass(frozen=True)
 class ServiceConfig:
     """Generator settings for one service.
 
@@ -45,6 +60,14 @@ class ServiceConfig:
         raw_bytes_shapes: Structures a client method also takes as raw ``bytes``,
             each with the member those bytes fill (``image=b"..."`` for
             ``Image(bytes=b"...")``), as ``RunningModel.detect_custom_labels`` does.
+        checked_images: Structures holding image bytes, each with its bytes member: in
+            every operation whose input has a member of that shape, the generated method
+            checks the bytes (JPEG or PNG, at most the operation's limit) before sending,
+            with ``_core.images.image_arg`` (which checks the ``Bytes`` member only).
+        image_max_bytes: The raw-bytes limit of those operations.
+        image_max_bytes_by_operation: Operations whose limit differs.
+        model_bases: Hand-written mixins a generated model derives from, per shape, as
+            ``(module relative to the package root, class)``: ``Image.from_path``.
     """
 
     package: str
@@ -63,6 +86,10 @@ class ServiceConfig:
     waiter_status_messages: dict[str, str] = field(default_factory=dict)
     client_bases: tuple[tuple[str, str], ...] = ()
     raw_bytes_shapes: dict[str, str] = field(default_factory=dict)
+    checked_images: dict[str, str] = field(default_factory=dict)
+    image_max_bytes: ImageLimit | None = None
+    image_max_bytes_by_operation: dict[str, ImageLimit] = field(default_factory=dict)
+    model_bases: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 REKOGNITION = ServiceConfig(
@@ -180,6 +207,27 @@ REKOGNITION = ServiceConfig(
     },
     client_bases=(("custom_labels", "CustomLabelsMixin"), ("video", "VideoJobsMixin")),
     raw_bytes_shapes={"Image": "Bytes"},
+    # Rekognition reads JPEG and PNG only ("Amazon Rekognition supports the PNG and JPEG
+    # image formats", on the page below) and refuses larger raw bytes after the upload.
+    checked_images={"Image": "Bytes"},
+    image_max_bytes=ImageLimit(
+        5 * 1024 * 1024,
+        "https://docs.aws.amazon.com/rekognition/latest/dg/limits.html",
+        "The Maximum images size as raw bytes passed in as parameter to an API is 5 MB.",
+    ),
+    image_max_bytes_by_operation={
+        "DetectProtectiveEquipment": ImageLimit(
+            4 * 1024 * 1024,
+            "https://docs.aws.amazon.com/rekognition/latest/dg/limits.html",
+            "The limit is 4 MB for the `DetectProtectiveEquipment` API.",
+        ),
+        "DetectCustomLabels": ImageLimit(
+            4 * 1024 * 1024,
+            "https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html",
+            "Maximum size of images passed as raw bytes is 4 MB.",
+        ),
+    },
+    model_bases={"Image": ("_core.images", "ImageFile")},
     item_models={
         "ListCollections": (
             "CollectionSummary",

@@ -9,12 +9,13 @@ from .emit_models import ModelWriter
 from .emit_paginators import paginator_items
 from .emit_waiters import waiter_methods
 from .service import Op, Service, const, error_path, header
-from .signatures import build_request, op_params
+from .signatures import build_request, check_image_config, op_params
 
 
 def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     """The service's ``client.py``."""
     cfg = svc.config
+    check_image_config(svc)
     full = svc.model["metadata"]["serviceFullName"]
     methods: list[str] = []
     helpers: list[str] = []
@@ -63,6 +64,10 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
         methods.append("")
     methods += waiter_methods(svc, ops, writer)
     abcs = [abc for abc in ("Mapping", "Sequence") if any(f"{abc}[" in line for line in methods)]
+
+    def uses(helper: str) -> bool:
+        return any(f"{helper}(" in line for line in methods)
+
     known = set(svc.shapes) | {m for m, _ in svc.config.item_models.values()}
     models = sorted(m for m in used_models if m in known)
     head = [
@@ -78,7 +83,8 @@ def render_client(svc: Service, ops: list[Op], writer: ModelWriter) -> str:
     head += [
         "from typing import TYPE_CHECKING, ClassVar",
         "",
-        f"from .._core.client import BaseClient, drop_none{', raw_bytes_as' if cfg.raw_bytes_shapes else ''}",
+        f"from .._core.client import BaseClient, drop_none{', raw_bytes_as' if uses('raw_bytes_as') else ''}",
+        *(["from .._core.images import image_arg"] if uses("image_arg") else []),
         *(["from .._core.model import paired"] if svc.config.item_models else []),
         "from .._core.operation import ServiceSpec",
         "from .._core.pagination import AsyncPaginator",

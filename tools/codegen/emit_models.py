@@ -228,7 +228,9 @@ class ModelWriter:
         if role == "out" and name in self.outputs:
             base = "Response"  # an operation's reply: it also carries response_metadata
         side = "out" if role == "out" else "in"
-        body = ["", f"class {name}({base}):", *self.class_doc(name), ""]
+        mixin = self.svc.config.model_bases.get(name)
+        bases = f"{mixin[1]}, {base}" if mixin else base
+        body = ["", f"class {name}({bases}):", *self.class_doc(name), ""]
         body.extend(self.fields(name, side, all_optional=(role == "out")))
         body.append("")
         if role == "shared":
@@ -345,6 +347,11 @@ class ModelWriter:
                 "",
                 *(["from pydantic import Field"] if "Field(" in text else []),
                 "",
+                *[
+                    f"from ...{mod} import {cls}"
+                    for shape, (mod, cls) in sorted(svc.config.model_bases.items())
+                    if shape in by_module[module]
+                ],
                 f"from ..._core.model import {', '.join(sorted(core, key=str.lower))}",
                 *[f"from .{src} import {', '.join(sorted(names))}" for src, names in sorted(imports.items())],
                 "",

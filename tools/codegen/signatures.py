@@ -13,6 +13,37 @@ from .emit_paginators import PAGE_SIZE_NOTE, page_size_member
 from .service import Op, Service, const, field_name, is_encoded_blob
 
 
+def image_limit(svc: Service, op_name: str) -> int:
+    """The most raw image bytes ``op_name`` takes (the documented limit, from the config)."""
+    cfg = svc.config
+    limit = cfg.image_max_bytes_by_operation.get(op_name, cfg.image_max_bytes)
+    if limit is None:
+        raise SystemExit(f"{cfg.service_name}: checked_images needs image_max_bytes")
+    return limit.max_bytes
+
+
+def image_operations(svc: Service) -> set[str]:
+    """The operations whose input has a member of a ``checked_images`` shape (read from the model)."""
+    found: set[str] = set()
+    for name, op in svc.operations.items():
+        if "input" in op:
+            members = svc.shapes[op["input"]["shape"]]["members"].values()
+            if any(m["shape"] in svc.config.checked_images for m in members):
+                found.add(name)
+    return found
+
+
+def check_image_config(svc: Service) -> None:
+    """Fail on a config the checks cannot honour: a member other than ``Bytes``, a limit for no image operation."""
+    cfg = svc.config
+    for shape, member in cfg.checked_images.items():
+        if member != "Bytes" or member not in svc.shapes[shape]["members"]:
+            raise SystemExit(f"checked_images: _core.images.image_arg checks {shape}.Bytes, not {shape}.{member}")
+    stray = set(cfg.image_max_bytes_by_operation) - image_operations(svc)
+    if stray:
+        raise SystemExit(f"image_max_bytes_by_operation: no image member in {sorted(stray)}")
+
+
 def op_params(
     svc: Service, op: Op, writer: ModelWriter, *, skip: Collection[str] = ()
 ) -> tuple[list[str], list[str], list[str]]:
@@ -31,6 +62,8 @@ def op_params(
         fname = field_name(member)
         ptype = writer.plain_type(spec["shape"])
         raw_member = svc.config.raw_bytes_shapes.get(spec["shape"])
+        checked = spec["shape"] in svc.config.checked_images
+        limit = image_limit(svc, op.name) if checked else 0
         if raw_member is not None:
             ptype = f"{ptype} | bytes"
         if member in required:
@@ -39,13 +72,21 @@ def op_params(
             params.append(f"{fname}: {ptype} | None = None")
         doc = sentences(plain_text(svc.member_doc(op.input, member)), 1)
         doc = bytes_doc(doc, sent=True, blob=is_encoded_blob(svc.shapes[spec["shape"]]))
-        if raw_member is not None:
+        if checked:
+            # image_arg also turns raw bytes into the structure (the Bytes member).
+            call_args.append(f"{fname}=image_arg({fname}, {fname!r}, {limit}, {op.name!r})")
+        elif raw_member is not None:
             call_args.append(f"{fname}=raw_bytes_as({fname}, {field_name(raw_member)!r})")
+        else:
+            call_args.append(f"{fname}={fname}")
+        if raw_member is not None:
             shape_name, raw_field = spec["shape"], field_name(raw_member)
             doc = doc or f"The {fname.replace('_', ' ')}, as an ``{shape_name}``."
             doc += f" Raw ``bytes`` stand for ``{shape_name}({raw_field}=...)``."
-        else:
-            call_args.append(f"{fname}={fname}")
+        if checked:
+            doc = (doc + " " if doc else "") + (
+                f"Checked before anything is sent: a JPEG or PNG of at most {limit} bytes ({limit / 1048576:g} MB)."
+            )
         if member == page_size_member(op):
             doc = (doc + " " if doc else "") + PAGE_SIZE_NOTE
         if member == op.token_member:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from .._core.client import BaseClient, drop_none, raw_bytes_as
+from .._core.client import BaseClient, drop_none
+from .._core.images import image_arg
 from .._core.model import paired
 from .._core.operation import ServiceSpec
 from .._core.pagination import AsyncPaginator
@@ -254,9 +255,11 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             source_image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             target_image: The target image as bytes or an S3 object. Its bytes are given raw: the
-                SDK base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                SDK base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked
+                before anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             similarity_threshold: The minimum level of confidence in the face matches that a match
                 must meet to be included in the FaceMatches array.
             quality_filter: A filter that specifies a quality bar for how much filtering is done to
@@ -286,8 +289,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         """
         request = _ops.COMPARE_FACES.request.model_validate(
             drop_none(
-                source_image=raw_bytes_as(source_image, "bytes"),
-                target_image=raw_bytes_as(target_image, "bytes"),
+                source_image=image_arg(source_image, "source_image", 5242880, "CompareFaces"),
+                target_image=image_arg(target_image, "target_image", 5242880, "CompareFaces"),
                 similarity_threshold=similarity_threshold,
                 quality_filter=quality_filter,
             )
@@ -1209,7 +1212,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             project_version_arn: The ARN of the model version that you want to use.
-            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``.
+            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked
+                before anything is sent: a JPEG or PNG of at most 4194304 bytes (4 MB).
             max_results: Maximum number of results you want the service to return in the response.
             min_confidence: Specifies the minimum confidence level for the labels to return.
 
@@ -1244,7 +1248,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         request = _ops.DETECT_CUSTOM_LABELS.request.model_validate(
             drop_none(
                 project_version_arn=project_version_arn,
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 4194304, "DetectCustomLabels"),
                 max_results=max_results,
                 min_confidence=min_confidence,
             )
@@ -1258,7 +1262,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             attributes: An array of facial attributes you want to be returned.
 
         Returns:
@@ -1284,7 +1289,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
                 temporarily unable to process the request.
         """
         request = _ops.DETECT_FACES.request.model_validate(
-            drop_none(image=raw_bytes_as(image, "bytes"), attributes=attributes)
+            drop_none(image=image_arg(image, "image", 5242880, "DetectFaces"), attributes=attributes)
         )
         return await self._call(_ops.DETECT_FACES, request)
 
@@ -1304,7 +1309,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             max_labels: Maximum number of labels you want the service to return in the response.
             min_confidence: Specifies the minimum confidence level for the labels to return.
             features: A list of the types of analysis to perform.
@@ -1335,7 +1341,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         """
         request = _ops.DETECT_LABELS.request.model_validate(
             drop_none(
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 5242880, "DetectLabels"),
                 max_labels=max_labels,
                 min_confidence=min_confidence,
                 features=features,
@@ -1358,7 +1364,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             min_confidence: Specifies the minimum confidence level for the labels to return.
             human_loop_config: Sets up the configuration for human evaluation, including the
                 FlowDefinition the image will be sent to.
@@ -1394,7 +1401,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         """
         request = _ops.DETECT_MODERATION_LABELS.request.model_validate(
             drop_none(
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 5242880, "DetectModerationLabels"),
                 min_confidence=min_confidence,
                 human_loop_config=human_loop_config,
                 project_version=project_version,
@@ -1414,7 +1421,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The image in which you want to detect PPE on detected persons. Raw ``bytes``
-                stand for ``Image(bytes=...)``.
+                stand for ``Image(bytes=...)``. Checked before anything is sent: a JPEG or PNG of at
+                most 4194304 bytes (4 MB).
             summarization_attributes: An array of PPE types that you want to summarize.
 
         Returns:
@@ -1440,7 +1448,10 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
                 temporarily unable to process the request.
         """
         request = _ops.DETECT_PROTECTIVE_EQUIPMENT.request.model_validate(
-            drop_none(image=raw_bytes_as(image, "bytes"), summarization_attributes=summarization_attributes)
+            drop_none(
+                image=image_arg(image, "image", 4194304, "DetectProtectiveEquipment"),
+                summarization_attributes=summarization_attributes,
+            )
         )
         return await self._call(_ops.DETECT_PROTECTIVE_EQUIPMENT, request)
 
@@ -1451,7 +1462,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an Amazon S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             filters: Optional parameters that let you set the criteria that the text must meet to be
                 included in your response.
 
@@ -1478,7 +1490,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
                 temporarily unable to process the request.
         """
         request = _ops.DETECT_TEXT.request.model_validate(
-            drop_none(image=raw_bytes_as(image, "bytes"), filters=filters)
+            drop_none(image=image_arg(image, "image", 5242880, "DetectText"), filters=filters)
         )
         return await self._call(_ops.DETECT_TEXT, request)
 
@@ -2045,7 +2057,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
             collection_id: The ID of an existing collection to which you want to add the faces that
                 are detected in the input images.
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             external_image_id: The ID you want to assign to all the faces detected in the image.
             detection_attributes: An array of facial attributes you want to be returned.
             max_faces: The maximum number of faces to index.
@@ -2081,7 +2094,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         request = _ops.INDEX_FACES.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 5242880, "IndexFaces"),
                 external_image_id=external_image_id,
                 detection_attributes=detection_attributes,
                 max_faces=max_faces,
@@ -2560,7 +2573,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
 
         Returns:
             The ``RecognizeCelebritiesResponse``.
@@ -2584,7 +2598,9 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
             aws_vision_async.rekognition.errors.ThrottlingException: Amazon Rekognition is
                 temporarily unable to process the request.
         """
-        request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(drop_none(image=raw_bytes_as(image, "bytes")))
+        request = _ops.RECOGNIZE_CELEBRITIES.request.model_validate(
+            drop_none(image=image_arg(image, "image", 5242880, "RecognizeCelebrities"))
+        )
         return await self._call(_ops.RECOGNIZE_CELEBRITIES, request)
 
     async def search_faces(
@@ -2651,7 +2667,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         Args:
             collection_id: ID of the collection to search.
             image: The input image as bytes or an S3 object. Its bytes are given raw: the SDK
-                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``.
+                base64-encodes them. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked before
+                anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             max_faces: Maximum number of faces to return.
             face_match_threshold: (Optional) Specifies the minimum confidence in the face match to
                 return.
@@ -2685,7 +2702,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         request = _ops.SEARCH_FACES_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 5242880, "SearchFacesByImage"),
                 max_faces=max_faces,
                 face_match_threshold=face_match_threshold,
                 quality_filter=quality_filter,
@@ -2761,7 +2778,8 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
 
         Args:
             collection_id: The ID of an existing collection containing the UserID.
-            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``.
+            image: The image, as an ``Image``. Raw ``bytes`` stand for ``Image(bytes=...)``. Checked
+                before anything is sent: a JPEG or PNG of at most 5242880 bytes (5 MB).
             user_match_threshold: Specifies the minimum confidence in the UserID match to return.
             max_users: Maximum number of UserIDs to return.
             quality_filter: A filter that specifies a quality bar for how much filtering is done to
@@ -2794,7 +2812,7 @@ class RekognitionClient(CustomLabelsMixin, VideoJobsMixin, BaseClient):
         request = _ops.SEARCH_USERS_BY_IMAGE.request.model_validate(
             drop_none(
                 collection_id=collection_id,
-                image=raw_bytes_as(image, "bytes"),
+                image=image_arg(image, "image", 5242880, "SearchUsersByImage"),
                 user_match_threshold=user_match_threshold,
                 max_users=max_users,
                 quality_filter=quality_filter,

@@ -12,6 +12,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from ..._core.images import ImageFile
 from ..._core.model import OPEN_ENUM, REPLY_CONFIG, InputShape, OutputShape, Response, aws_pattern, publish, reply
 from ._enums import EmotionName, LandmarkType, OrientationCorrection, QualityFilter
 
@@ -169,7 +170,7 @@ class Emotion(OutputShape):
     """Level of confidence in the determination."""
 
 
-class Image(InputShape):
+class Image(ImageFile, InputShape):
     """Provides the input image either as bytes or an S3 object."""
 
     bytes: Annotated[builtins.bytes, Field(min_length=1, max_length=5242880)] | None = Field(
