@@ -21,13 +21,16 @@ from aws_vision_async import (
     ThrottlingError,
     TransientError,
 )
-from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State, Timings
+from aws_vision_async.emulator import Emulator, FaultPlan, Faults, State, Timings, scene_image
 from aws_vision_async.emulator._faults import FAULT_NAMES
+from aws_vision_async.emulator._operations._rek_images import celebrity_id
 from aws_vision_async.emulator._video_results import RESULT_KEYS
 from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
 from aws_vision_async.rekognition.models import (
     DatasetChanges,
+    DistributeDataset,
+    Image,
     MediaAnalysisInput,
     MediaAnalysisOperationsConfig,
     MediaAnalysisOutputConfig,
@@ -63,6 +66,8 @@ class Base:
     running_arn: str
     video_jobs: dict[str, str]  # a finished job of each stored-video kind, by kind
     media_job: str
+    split: tuple[str, str]  # a TRAIN dataset of five entries and an empty TEST one, of project "split"
+    faces: list[str]  # collection "base": ann's two faces (the first one of user "ann") and ben's
 
 
 def version(state: State, name: str) -> str:
@@ -94,7 +99,23 @@ def base(emu: Emulator) -> Base:
         for kind in RESULT_KEYS
     }
     media = state.rek_start_media_analysis_job(MEDIA_WIRE)["JobId"]
-    return Base(arn, dataset, models, trained, running, jobs, media)
+    split = state.rek_create_project({"ProjectName": "split"})["ProjectArn"]
+    train, test = (
+        state.rek_create_dataset({"ProjectArn": split, "DatasetType": kind})["DatasetArn"] for kind in ("TRAIN", "TEST")
+    )
+    lines = "\n".join(classification(f"s3://b/{i}.jpg", "cat") for i in range(5)).encode()
+    state.rek_update_dataset_entries({"DatasetArn": train, "Changes": {"GroundTruth": lines}})
+    faces = [state.index_faces({"CollectionId": "base", "Image": face_image(n)}) for n in ("ann", "ann", "ben")]
+    face_ids = [reply["FaceRecords"][0]["Face"]["FaceId"] for reply in faces]
+    for user in ("ann", "ben"):
+        state.create_user({"CollectionId": "base", "UserId": user})
+    state.associate_faces({"CollectionId": "base", "UserId": "ann", "FaceIds": face_ids[:1]})
+    return Base(arn, dataset, models, trained, running, jobs, media, (train, test), faces=face_ids)
+
+
+def face_image(person: str) -> dict[str, Any]:
+    """An image of one person, as a request carries it."""
+    return {"Bytes": scene_image(faces=(person,))}
 
 
 @dataclass
@@ -151,6 +172,11 @@ def video_ops() -> list[Op]:
     return ops
 
 
+FACE = Image(bytes=scene_image(faces=("ann",)))
+# DetectLabels, DetectText, RecognizeCelebrities, DetectProtectiveEquipment: an image with something of each.
+ANALYSED = scene_image(
+    faces=("ann",), labels=("Cat",), text=("EXIT",), celebrities=("Ada Lovelace",), ppe=("FACE_COVER",)
+)
 NEW_REK_LINE = classification("s3://b/new.jpg", "dog").encode()
 NEW_LFV_LINE = lfv_line("s3://b/new.jpg", anomaly=True).encode()
 
@@ -232,6 +258,25 @@ OPS = [
     ),
     Op(
         "rekognition",
+        "DeleteDataset",
+        lambda c, b: c.rek.delete_dataset(dataset_arn=b.dataset_arn),
+        lambda s: "TRAIN" not in s.rek_projects["base"].datasets,
+    ),
+    Op(
+        "rekognition",
+        "DistributeDatasetEntries",
+        lambda c, b: c.rek.distribute_dataset_entries(
+            datasets=[DistributeDataset(arn=b.split[0]), DistributeDataset(arn=b.split[1])]
+        ),
+        lambda s: len(s.rek_projects["split"].datasets["TEST"].entries) == 1,
+    ),
+    Op(
+        "rekognition",
+        "DetectModerationLabels",
+        lambda c, b: c.rek.detect_moderation_labels(image=image(1)),
+    ),
+    Op(
+        "rekognition",
         "CreateCollection",
         lambda c, b: c.rek.create_collection(collection_id="new"),
         lambda s: "new" in s.collections,
@@ -243,6 +288,50 @@ OPS = [
         lambda s: "base" not in s.collections,
     ),
     Op("rekognition", "DescribeCollection", lambda c, b: c.rek.describe_collection(collection_id="base")),
+    Op("rekognition", "DetectFaces", lambda c, b: c.rek.detect_faces(image=FACE)),
+    Op("rekognition", "CompareFaces", lambda c, b: c.rek.compare_faces(source_image=FACE, target_image=FACE)),
+    Op(
+        "rekognition",
+        "IndexFaces",
+        lambda c, b: c.rek.index_faces(collection_id="base", image=FACE),
+        lambda s: len(s.collections["base"].faces) == 4,
+    ),
+    Op("rekognition", "ListFaces", lambda c, b: c.rek.list_faces(collection_id="base")),
+    Op(
+        "rekognition",
+        "DeleteFaces",
+        lambda c, b: c.rek.delete_faces(collection_id="base", face_ids=b.faces[2:]),
+        lambda s: len(s.collections["base"].faces) == 2,
+    ),
+    Op("rekognition", "SearchFaces", lambda c, b: c.rek.search_faces(collection_id="base", face_id=b.faces[0])),
+    Op("rekognition", "SearchFacesByImage", lambda c, b: c.rek.search_faces_by_image(collection_id="base", image=FACE)),
+    Op(
+        "rekognition",
+        "CreateUser",
+        lambda c, b: c.rek.create_user(collection_id="base", user_id="new"),
+        lambda s: "new" in s.collections["base"].users,
+    ),
+    Op(
+        "rekognition",
+        "DeleteUser",
+        lambda c, b: c.rek.delete_user(collection_id="base", user_id="ben"),
+        lambda s: "ben" not in s.collections["base"].users,
+    ),
+    Op(
+        "rekognition",
+        "AssociateFaces",
+        lambda c, b: c.rek.associate_faces(collection_id="base", user_id="ann", face_ids=b.faces[1:2]),
+        lambda s: len(s.collections["base"].users["ann"].face_ids) == 2,
+    ),
+    Op(
+        "rekognition",
+        "DisassociateFaces",
+        lambda c, b: c.rek.disassociate_faces(collection_id="base", user_id="ann", face_ids=b.faces[:1]),
+        lambda s: s.collections["base"].users["ann"].face_ids == [],
+    ),
+    Op("rekognition", "ListUsers", lambda c, b: c.rek.list_users(collection_id="base")),
+    Op("rekognition", "SearchUsers", lambda c, b: c.rek.search_users(collection_id="base", user_id="ann")),
+    Op("rekognition", "SearchUsersByImage", lambda c, b: c.rek.search_users_by_image(collection_id="base", image=FACE)),
     Op("rekognition", "ListCollections", lambda c, b: c.rek.list_collections()),
     *video_ops(),
     Op(
@@ -257,6 +346,11 @@ OPS = [
     ),
     Op("rekognition", "GetMediaAnalysisJob", lambda c, b: c.rek.get_media_analysis_job(job_id=b.media_job)),
     Op("rekognition", "ListMediaAnalysisJobs", lambda c, b: c.rek.list_media_analysis_jobs()),
+    Op("rekognition", "DetectLabels", lambda c, b: c.rek.detect_labels(image=ANALYSED)),
+    Op("rekognition", "DetectText", lambda c, b: c.rek.detect_text(image=ANALYSED)),
+    Op("rekognition", "RecognizeCelebrities", lambda c, b: c.rek.recognize_celebrities(image=ANALYSED)),
+    Op("rekognition", "GetCelebrityInfo", lambda c, b: c.rek.get_celebrity_info(id=celebrity_id("Ada Lovelace"))),
+    Op("rekognition", "DetectProtectiveEquipment", lambda c, b: c.rek.detect_protective_equipment(image=ANALYSED)),
     Op(
         "lookoutvision",
         "CreateProject",

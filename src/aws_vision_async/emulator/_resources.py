@@ -16,6 +16,7 @@ from ._entries import Entry
 __all__ = [
     "FACE_MODEL_VERSION",
     "Collection",
+    "Face",
     "InferenceUsage",
     "LfvDataset",
     "LfvProject",
@@ -24,6 +25,7 @@ __all__ = [
     "RekDataset",
     "RekProject",
     "UsageRecord",
+    "User",
     "VideoJob",
     "describe_version",
 ]
@@ -127,7 +129,9 @@ class ProjectVersion:
         source_arn: The version it was copied from.
         description: ``VersionDescription``.
         kms_key_id: ``KmsKeyId``.
-        tags: ``Tags``.
+        feature: ``CUSTOM_LABELS`` (a model) or ``CONTENT_MODERATION`` (an adapter).
+        feature_config: An adapter's ``FeatureConfig``, as given.
+        base_model_version: The version of the model an adapter adapts.
         usage: The open usage record while the version holds inference units.
     """
 
@@ -149,7 +153,9 @@ class ProjectVersion:
     source_arn: str | None = None
     description: str | None = None
     kms_key_id: str | None = None
-    tags: dict[str, str] = field(default_factory=dict[str, str])
+    feature: str = "CUSTOM_LABELS"
+    feature_config: dict[str, Any] | None = None
+    base_model_version: str | None = None
     usage: UsageRecord | None = None
 
     @property
@@ -186,7 +192,7 @@ def describe_version(version: ProjectVersion) -> dict[str, Any]:
         "OutputConfig": version.output_config,
         "TrainingDataResult": {"Input": version.training_input},
         "TestingDataResult": {"Input": version.testing_input},
-        "Feature": "CUSTOM_LABELS",
+        "Feature": version.feature,
     }
     optional = {
         "MinInferenceUnits": version.min_inference_units,
@@ -194,6 +200,8 @@ def describe_version(version: ProjectVersion) -> dict[str, Any]:
         "SourceProjectVersionArn": version.source_arn,
         "VersionDescription": version.description,
         "KmsKeyId": version.kms_key_id,
+        "FeatureConfig": version.feature_config,
+        "BaseModelVersion": version.base_model_version,
     }
     desc.update({k: v for k, v in optional.items() if v is not None})
     if version.training_end is None:
@@ -255,13 +263,58 @@ class RekProject:
 
 
 @dataclass
+class Face:
+    """A face indexed in a collection (``IndexFaces``).
+
+    Attributes:
+        face_id: ``FaceId``.
+        image_id: ``ImageId``: the same for the faces of one ``IndexFaces`` call.
+        identity: The person the face shows (the image's scene), which searches compare.
+        box: ``BoundingBox`` in its image.
+        confidence: ``Confidence`` that the box holds a face.
+        external_image_id: ``ExternalImageId`` as given.
+        user_id: The user it is associated with (``AssociateFaces``).
+    """
+
+    face_id: str
+    image_id: str
+    identity: str
+    box: dict[str, float]
+    confidence: float
+    external_image_id: str | None = None
+    user_id: str | None = None
+
+
+@dataclass
+class User:
+    """A user of a collection (``CreateUser``): a person's faces, associated.
+
+    Attributes:
+        user_id: ``UserId``.
+        key: The system-generated id ``ListUsers`` sorts by.
+        face_ids: The associated faces, in the order of association.
+    """
+
+    user_id: str
+    key: str
+    face_ids: list[str] = field(default_factory=list[str])
+
+    @property
+    def status(self) -> str:
+        """``UserStatus``: CREATED until a face is associated, then ACTIVE."""
+        return "ACTIVE" if self.face_ids else "CREATED"
+
+
+@dataclass
 class Collection:
-    """A Rekognition face collection."""
+    """A Rekognition face collection: its faces by ``FaceId`` and users by ``UserId``."""
 
     collection_id: str
     arn: str
     created: datetime
     face_model_version: str = FACE_MODEL_VERSION
+    faces: dict[str, Face] = field(default_factory=dict[str, Face])
+    users: dict[str, User] = field(default_factory=dict[str, User])
 
 
 @dataclass
@@ -334,3 +387,4 @@ class MediaAnalysisJob:
     outcome: str
     status: str = "IN_PROGRESS"
     completed: datetime | None = None
+

@@ -14,7 +14,7 @@ __all__ = ["FaceCollections"]
 
 
 class FaceCollections(StateBase):
-    """The operations on face collections (empty ones: faces and users are not emulated yet).
+    """The operations on face collections; their faces and users are in ``_rek_faces`` and ``_rek_users``.
 
     Attributes:
         collections: Face collections by id.
@@ -33,6 +33,7 @@ class FaceCollections(StateBase):
             raise ApiError("ResourceAlreadyExistsException", 400, f"collection {cid} exists already")
         arn = f"aws:rekognition:{self.region}:{ACCOUNT}:collection/{cid}"
         self.collections[cid] = Collection(cid, arn, self._created())
+        self.record_tags(arn, p.get("Tags"))
         return {"StatusCode": 200, "CollectionArn": arn, "FaceModelVersion": FACE_MODEL_VERSION}
 
     def _collection(self, cid: str) -> Collection:
@@ -43,18 +44,20 @@ class FaceCollections(StateBase):
 
     @handles("rekognition", "DeleteCollection")
     def delete_collection(self, p: dict[str, Any]) -> dict[str, Any]:
-        del self.collections[self._collection(p["CollectionId"]).collection_id]
+        # The collection's faces and users go with it.
+        c = self.collections.pop(self._collection(p["CollectionId"]).collection_id)
+        self.forget_tags(c.arn)
         return {"StatusCode": 200}
 
     @handles("rekognition", "DescribeCollection")
     def describe_collection(self, p: dict[str, Any]) -> dict[str, Any]:
         c = self._collection(p["CollectionId"])
         return {
-            "FaceCount": 0,
+            "FaceCount": len(c.faces),
             "FaceModelVersion": c.face_model_version,
             "CollectionARN": c.arn,
             "CreationTimestamp": c.created,
-            "UserCount": 0,
+            "UserCount": len(c.users),
         }
 
     @handles("rekognition", "ListCollections")
