@@ -2,7 +2,9 @@
 
 Training follows the documented minimums and terminal errors; a model's
 predictions are made up, but deterministic: the same model and the same image
-always give the same labels, confidences and boxes.
+always give the same labels, confidences and boxes. An image made by
+``scene_image`` gets exactly the labels its scene names (:func:`detect_scene`).
+Adapters (Custom Moderation) are trained here too (:func:`train_adapter`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import random
 import struct
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ._entries import Entry
+from ._entries import Entry, moderation_labels
+from ._scene import stable_float
 
 __all__ = [
     "ASSUMED_THRESHOLD",
@@ -26,8 +29,10 @@ __all__ = [
     "Training",
     "TrainingFailure",
     "detect",
+    "detect_scene",
     "f1_score",
     "train",
+    "train_adapter",
 ]
 
 IMAGE_LEVEL_LABELS = "IMAGE_LEVEL_LABELS"
@@ -129,12 +134,15 @@ class Training:
         labels: The labels the model learnt, sorted.
         failure: Why training failed, or ``None``.
         auto_split: Whether the test set was split off the training set.
+        ground_truth: An adapter's training images (``source-ref``) and the
+            moderation labels they were annotated with; empty for a model.
     """
 
     use_case: str | None
     labels: tuple[str, ...]
     failure: TrainingFailure | None
     auto_split: bool = False
+    ground_truth: dict[str, frozenset[str]] = field(default_factory=dict[str, frozenset[str]])
 
 
 def _usable(entry: Entry) -> bool:
@@ -262,6 +270,47 @@ def train(training: Manifest, testing: Manifest | None) -> Training:
     return Training(use_case, tuple(sorted(_labels(parts[0], use_case))), None, auto)
 
 
+def train_adapter(training: Manifest, testing: Manifest | None) -> Training:
+    """Train a Custom Moderation adapter on its manifests ("Manifest file formats" of the adapters guide).
+
+    The same file errors as a model's, and images in one bucket per manifest; a
+    line is used when its image is in S3, it lists no errors and it holds
+    ``content-moderation-groundtruth`` annotations (an empty list: no unsafe
+    content). The recommended sample counts (50 false negatives or 20 false
+    positives, 20 test images) are advice, not checked.
+
+    Args:
+        training: The training manifest.
+        testing: The test manifest; ``None`` to split one off the training manifest.
+    """
+    auto = testing is None
+    failure = _read_failure([training] if testing is None else [training, testing])
+    if failure:
+        return Training(None, (), failure, auto)
+
+    def annotated(manifest: Manifest) -> list[tuple[str, frozenset[str]]]:
+        lines = [(e.source_ref, moderation_labels(e)) for e in manifest.entries if _usable_ref(e)]
+        return [(ref, labels) for ref, labels in lines if labels is not None]
+
+    usable = annotated(training)
+    if not usable or (testing is not None and not annotated(testing)):
+        return Training(None, (), TrainingFailure("ERROR_TOO_MANY_INVALID_ROWS_IN_MANIFEST"), auto)
+    # As for a model, auto-split keeps every fifth image for testing.
+    learnt = (
+        usable
+        if testing is not None
+        else [x for i, x in enumerate(usable) if i % AUTOSPLIT_EVERY != AUTOSPLIT_EVERY - 1]
+    )
+    names = sorted({name for _, labels in learnt for name in labels})
+    if not names:
+        return Training(None, (), TrainingFailure("ERROR_MANIFEST_TOO_FEW_LABELS"), auto)
+    return Training(None, tuple(names), None, auto, dict(learnt))
+
+
+def _usable_ref(entry: Entry) -> bool:
+    return not entry.has_errors and entry.source_ref.startswith("s3://")
+
+
 # -- predictions ---------------------------------------------------------------------------------
 
 
@@ -317,6 +366,50 @@ def detect(
         for name in labels:
             confidence = rng.uniform(70.0, 99.9) if name == likely else rng.uniform(0.5, 60.0)
             found.append({"Name": name, "Confidence": _float32(confidence)})
+    threshold = ASSUMED_THRESHOLD if min_confidence is None else min_confidence
+    kept = sorted((f for f in found if f["Confidence"] >= threshold), key=lambda f: -f["Confidence"])
+    return kept if max_results is None else kept[:max_results]
+
+
+def detect_scene(
+    seed: bytes,
+    use_case: str,
+    names: Sequence[str],
+    digest: bytes,
+    *,
+    min_confidence: float | None,
+    max_results: int | None,
+) -> list[dict[str, Any]]:
+    """The custom labels of a described scene (``scene_image(labels=...)``), as given, most confident first.
+
+    Each name gets a confidence of at least 90, fixed by the model and the image;
+    an object-localization model gives each occurrence of a name a box, an
+    image-level model reports each name once.
+
+    Args:
+        seed: The model's identity.
+        use_case: ``IMAGE_LEVEL_LABELS`` or ``OBJECT_LOCALIZATION``.
+        names: The scene's labels.
+        digest: The image's SHA-256.
+        min_confidence: Labels below this confidence are left out; ``ASSUMED_THRESHOLD`` when ``None``.
+        max_results: At most this many labels, the most confident.
+    """
+    boxes = use_case == OBJECT_LOCALIZATION
+    chosen = list(names) if boxes else list(dict.fromkeys(names))
+    found: list[dict[str, Any]] = []
+    for i, name in enumerate(chosen):
+        parts = (seed.hex(), digest.hex(), i, name)
+        label: dict[str, Any] = {"Name": name, "Confidence": _float32(stable_float(90.0, 99.99, "confidence", *parts))}
+        if boxes:
+            width, height = stable_float(0.1, 0.4, "width", *parts), stable_float(0.1, 0.4, "height", *parts)
+            box = {
+                "Width": _float32(width),
+                "Height": _float32(height),
+                "Left": _float32(stable_float(0.0, 1.0 - width, "left", *parts)),
+                "Top": _float32(stable_float(0.0, 1.0 - height, "top", *parts)),
+            }
+            label["Geometry"] = {"BoundingBox": box}
+        found.append(label)
     threshold = ASSUMED_THRESHOLD if min_confidence is None else min_confidence
     kept = sorted((f for f in found if f["Confidence"] >= threshold), key=lambda f: -f["Confidence"])
     return kept if max_results is None else kept[:max_results]

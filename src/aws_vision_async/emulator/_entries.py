@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-__all__ = ["Entry", "boxes_by_label", "changes_lines", "merge_entries"]
+__all__ = ["Entry", "boxes_by_label", "changes_lines", "merge_entries", "moderation_labels"]
 
 
 @dataclass
@@ -109,6 +109,23 @@ def boxes_by_label(data: dict[str, Any]) -> dict[str, int]:
             if isinstance(label, str):
                 out[label] = out.get(label, 0) + 1
     return out
+
+
+def moderation_labels(entry: Entry) -> frozenset[str] | None:
+    """The moderation labels of a Custom Moderation (adapter) manifest line, if it has its annotations.
+
+    An adapter's line holds ``{"content-moderation-groundtruth": {"ModerationLabels":
+    [{"Name": ...}]}}`` ("Manifest file formats" of the adapters guide); an empty list
+    says the image shows no unsafe content.
+
+    Returns:
+        The names; ``None`` when the line has no such annotations.
+    """
+    truth = json.loads(entry.line).get("content-moderation-groundtruth")
+    labels = truth.get("ModerationLabels") if isinstance(truth, dict) else None
+    if not isinstance(labels, list):
+        return None
+    return frozenset(str(label["Name"]) for label in labels if isinstance(label, dict) and label.get("Name"))
 
 
 def merge_entries(entries: list[Entry], lines: Iterable[str], created: datetime) -> list[Entry]:

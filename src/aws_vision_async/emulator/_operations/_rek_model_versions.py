@@ -5,7 +5,8 @@
 CreateProjectVersion, DescribeProjectVersions, StartProjectVersion,
 StopProjectVersion, DeleteProjectVersion, CopyProjectVersion, DetectCustomLabels.
 A version moves through its statuses by the clock, in the ``Timings`` in force when
-the operation was asked for; each start is an inference-usage record.
+the operation was asked for; each start is an inference-usage record. Adapters
+(versions of ``CONTENT_MODERATION`` projects) are trained in ``_rek_adapters``.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from .._custom_labels import IMAGE_LEVEL_LABELS, Manifest, Training, TrainingFailure, detect, train
+from .._custom_labels import IMAGE_LEVEL_LABELS, Manifest, Training, TrainingFailure, detect, detect_scene, train
 from .._resources import InferenceUsage, ProjectVersion, RekProject, UsageRecord, describe_version
+from .._scene import read_scene
 from .._wire import ApiError
 from ._base import ACCOUNT, handles, millis, with_token
 from ._rek_projects import ProjectsAndDatasets
@@ -66,6 +68,7 @@ class ModelVersions(ProjectsAndDatasets):
             version.pending = None
             if status == _GONE:
                 del project.versions[version.name]
+                self.forget_tags(version.arn)
                 return
             version.status = status
             if status in ("TRAINING_COMPLETED", "TRAINING_FAILED"):
@@ -150,9 +153,9 @@ class ModelVersions(ProjectsAndDatasets):
             testing_input={"AutoCreate": False},
             description=p.get("VersionDescription"),
             kms_key_id=p.get("KmsKeyId"),
-            tags=dict(p.get("Tags") or {}),
         )
         project.versions[name] = version
+        self.record_tags(arn, p.get("Tags"))
         return version
 
     def _request_manifest(self, data: dict[str, Any], member: str, created: datetime) -> Manifest:
@@ -165,6 +168,15 @@ class ModelVersions(ProjectsAndDatasets):
         location = (assets[0].get("GroundTruthManifest") or {}).get("S3Object") or {}
         text = self._s3_text(location)
         return Manifest(readable=False) if text is None else Manifest.from_text(text, created)
+
+    @staticmethod
+    def _check_datasets(project: RekProject) -> None:
+        """Refuse to train on datasets being created or updated, or that failed."""
+        for dataset in project.datasets.values():
+            if dataset.status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
+                raise ApiError("ResourceInUseException", 400, f"dataset {dataset.arn} is {dataset.status}")
+            if dataset.status == "CREATE_FAILED":
+                raise ApiError("InvalidParameterException", 400, f"dataset {dataset.arn} is CREATE_FAILED")
 
     def _training_data(self, project: RekProject, p: dict[str, Any]) -> tuple[Manifest, Manifest | None]:
         """The training and test manifests of a CreateProjectVersion request, checked as the service does."""
@@ -195,23 +207,14 @@ class ModelVersions(ProjectsAndDatasets):
                 f"project {project.name} has no {' or '.join(missing)} dataset: create it, or give TrainingData "
                 "and TestingData",
             )
-        for dataset in project.datasets.values():
-            if dataset.status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
-                raise ApiError("ResourceInUseException", 400, f"dataset {dataset.arn} is {dataset.status}")
-            if dataset.status == "CREATE_FAILED":
-                raise ApiError("InvalidParameterException", 400, f"dataset {dataset.arn} is CREATE_FAILED")
+        self._check_datasets(project)
         # Training reads the datasets as they are now: later changes are not in this version.
         return Manifest(tuple(project.datasets["TRAIN"].entries)), Manifest(tuple(project.datasets["TEST"].entries))
 
     @handles("rekognition", "CreateProjectVersion")
     def rek_create_project_version(self, p: dict[str, Any]) -> dict[str, Any]:
         project = self._rek_project(p["ProjectArn"])
-        if project.feature != "CUSTOM_LABELS":
-            raise ApiError(
-                "NotImplementedException",
-                501,
-                "adapters (CreateProjectVersion in a CONTENT_MODERATION project) are not emulated",
-            )
+        self._custom_labels_only(project)
         if (p.get("FeatureConfig") or {}).get("ContentModeration") is not None:
             # "If the job configuration does not match the feature type ... InvalidParameterException".
             raise ApiError(
@@ -304,6 +307,8 @@ class ModelVersions(ProjectsAndDatasets):
             raise ApiError(
                 "ResourceNotFoundException", 400, f"model version {source.arn} is not in project {source_project.arn}"
             )
+        # "Adapters cannot be copied" (Managing adapters).
+        self._custom_labels_only(source_project)
         self._custom_labels_only(destination)
         if source.status not in _TRAINED:
             code = "ResourceInUseException" if source.status in _BUSY else "InvalidParameterException"
@@ -325,12 +330,10 @@ class ModelVersions(ProjectsAndDatasets):
             raise ApiError(
                 "ResourceNotReadyException", 400, f"model version {version.arn} is {version.status}, not RUNNING"
             )
-        labels = detect(
-            version.seed,
-            version.training.use_case or IMAGE_LEVEL_LABELS,
-            version.training.labels,
-            image,
-            min_confidence=p.get("MinConfidence"),
-            max_results=p.get("MaxResults"),
-        )
-        return {"CustomLabels": labels}
+        use_case = version.training.use_case or IMAGE_LEVEL_LABELS
+        limits: dict[str, Any] = {"min_confidence": p.get("MinConfidence"), "max_results": p.get("MaxResults")}
+        scene = read_scene(image)
+        if scene.described:
+            # A scene_image: its labels, as given, whatever the model learnt.
+            return {"CustomLabels": detect_scene(version.seed, use_case, scene.labels, scene.digest, **limits)}
+        return {"CustomLabels": detect(version.seed, use_case, version.training.labels, image, **limits)}

@@ -3,8 +3,9 @@
 """Rekognition projects and their Custom Labels datasets.
 
 CreateProject, DescribeProjects, DeleteProject, CreateDataset, DescribeDataset,
-UpdateDatasetEntries, ListDatasetEntries, ListDatasetLabels. Projects and datasets
-are created (and datasets updated) over the ``Timings`` in force, by the clock.
+DeleteDataset, UpdateDatasetEntries, DistributeDatasetEntries, ListDatasetEntries,
+ListDatasetLabels. Projects and datasets are created (and datasets updated) over the
+``Timings`` in force, by the clock; a dataset is deleted at once.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from .._custom_labels import Manifest
+from .._custom_labels import AUTOSPLIT_EVERY, Manifest
 from .._entries import Entry, boxes_by_label, changes_lines, merge_entries
 from .._resources import RekDataset, RekProject
 from .._wire import ApiError
@@ -83,6 +84,7 @@ class ProjectsAndDatasets(StateBase):
             project.status = "CREATING"
             project.pending = (self.clock() + self.timings.project_create, "CREATED")
         self.rek_projects[name] = project
+        self.record_tags(arn, p.get("Tags"))
         return {"ProjectArn": arn}
 
     @handles("rekognition", "DescribeProjects")
@@ -132,6 +134,10 @@ class ProjectsAndDatasets(StateBase):
                 f"project {project.name} has model versions ({', '.join(sorted(project.versions))}): delete them first",
             )
         del self.rek_projects[project.name]
+        # The project's datasets go with it.
+        for dataset in project.datasets.values():
+            self.forget_tags(dataset.arn)
+        self.forget_tags(project.arn)
         return {"Status": "DELETING"}
 
     @handles("rekognition", "CreateDataset")
@@ -162,6 +168,7 @@ class ProjectsAndDatasets(StateBase):
             dataset.status = "CREATE_IN_PROGRESS"
             dataset.pending = (self.clock() + self.timings.dataset_create, "CREATE_COMPLETE")
         project.datasets[kind] = dataset
+        self.record_tags(arn, p.get("Tags"))
         return {"DatasetArn": arn}
 
     @handles("rekognition", "DescribeDataset")
@@ -201,6 +208,58 @@ class ProjectsAndDatasets(StateBase):
         if self.timings.dataset_update > 0:
             dataset.status = "UPDATE_IN_PROGRESS"
             dataset.pending = (self.clock() + self.timings.dataset_update, "UPDATE_COMPLETE")
+        return {}
+
+    @handles("rekognition", "DeleteDataset")
+    def rek_delete_dataset(self, p: dict[str, Any]) -> dict[str, Any]:
+        dataset = self._rek_dataset(p["DatasetArn"])
+        # "You can't delete a dataset while it is creating ... or if the dataset is updating."
+        if dataset.status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
+            raise ApiError("ResourceInUseException", 400, f"dataset {dataset.arn} is {dataset.status}")
+        # Gone at once: the emulator has no DELETE_IN_PROGRESS time (models trained
+        # on it keep what they learnt; the project's other dataset stays).
+        project = next(pr for pr in self.rek_projects.values() if pr.datasets.get(dataset.kind) is dataset)
+        del project.datasets[dataset.kind]
+        self.forget_tags(dataset.arn)
+        return {}
+
+    @handles("rekognition", "DistributeDatasetEntries")
+    def rek_distribute_dataset_entries(self, p: dict[str, Any]) -> dict[str, Any]:
+        datasets = [self._rek_dataset(d["Arn"]) for d in p["Datasets"]]
+        if len(datasets) != 2:
+            raise ApiError("InvalidParameterException", 400, "Datasets holds a training and a test dataset")
+        by_kind = {d.kind: d for d in datasets}
+        train, test = by_kind.get("TRAIN"), by_kind.get("TEST")
+        if train is None or test is None:
+            raise ApiError("InvalidParameterException", 400, "Datasets holds a training and a test dataset")
+        if not any(
+            pr.datasets.get("TRAIN") is train and pr.datasets.get("TEST") is test for pr in self.rek_projects.values()
+        ):
+            raise ApiError("InvalidParameterException", 400, "the datasets must belong to the same project")
+        for dataset in (train, test):
+            if dataset.status in ("CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"):
+                raise ApiError("ResourceNotReadyException", 400, f"dataset {dataset.arn} is {dataset.status}")
+            if dataset.status == "CREATE_FAILED":
+                raise ApiError("InvalidParameterException", 400, f"dataset {dataset.arn} is CREATE_FAILED")
+        if not train.entries:
+            raise ApiError(
+                "InvalidParameterException", 400, f"the training dataset {train.arn} has no entries to split"
+            )
+        # "The test dataset must be empty": distributing twice is refused.
+        if test.entries:
+            raise ApiError("InvalidParameterException", 400, f"the test dataset {test.arn} must be empty")
+        # 20% of the entries, the same ones every time: every fifth, as auto-split takes.
+        last = AUTOSPLIT_EVERY - 1
+        moved = [e for i, e in enumerate(train.entries) if i % AUTOSPLIT_EVERY == last]
+        train.entries = [e for i, e in enumerate(train.entries) if i % AUTOSPLIT_EVERY != last]
+        test.entries = moved
+        now = self.clock()
+        for dataset in (train, test):
+            dataset.updated = datetime.fromtimestamp(now, timezone.utc)
+            dataset.status, dataset.pending = "UPDATE_COMPLETE", None
+            if self.timings.dataset_update > 0:
+                dataset.status = "UPDATE_IN_PROGRESS"
+                dataset.pending = (now + self.timings.dataset_update, "UPDATE_COMPLETE")
         return {}
 
     def _readable_dataset(self, arn: str) -> RekDataset:
