@@ -369,6 +369,17 @@ def test_bytes_above_5_mb_are_refused(emu: Emulator, operation: str) -> None:
     assert "5242880" in message
 
 
+def test_protective_equipment_bytes_above_4_mb_are_image_too_large(emu: Emulator) -> None:
+    image = {"Bytes": base64.b64encode(b"\xff\xd8\xff\xe0" + bytes(4 * 1024 * 1024)).decode()}
+
+    refused = rek_raw(emu.url, "DetectProtectiveEquipment", {"Image": image})
+    labels = rek_raw(emu.url, "DetectLabels", {"Image": image})
+
+    # DetectProtectiveEquipment's limit is 4 MB of raw bytes; the others' 5 MB.
+    assert_rek_error(refused, "ImageTooLargeException", 400)
+    assert labels.status == 200
+
+
 async def test_an_s3_image_above_15_mb_is_image_too_large(rek: RekognitionClient, emu: Emulator) -> None:
     emu.state.put_object("photos", "huge.jpg", b"\xff\xd8\xff\xe0" + bytes(15 * 1024 * 1024))
     image = Image(s3_object=S3Object(bucket="photos", name="huge.jpg"))

@@ -19,7 +19,7 @@ from typing import Any, Final
 from .._face_details import compared_face
 from .._scene import Scene, read_scene, stable, stable_float
 from .._wire import ApiError
-from ._base import StateBase, handles
+from ._base import MAX_IMAGE_BYTES, StateBase, handles
 from ._rek_image_parts import (
     LABEL_MODEL_VERSION,
     TEXT_MODEL_VERSION,
@@ -41,6 +41,9 @@ _MAX_CELEBRITY_FACES: Final = 64
 # "DetectProtectiveEquipment detects PPE worn by up to 15 persons detected in an image."
 _MAX_PERSONS: Final = 15
 _PPE_MODEL_VERSION: Final = "1.0"
+# "The limit is 4 MB for the DetectProtectiveEquipment API." (raw bytes; "Guidelines and
+# quotas in Amazon Rekognition", https://docs.aws.amazon.com/rekognition/latest/dg/limits.html)
+_PPE_MAX_BYTES: Final = 4 * 1024 * 1024
 # Where each type of equipment is worn: its body parts, and its box within the person's box
 # (left, top, width, height, as fractions of the person's box).
 _BODY_PARTS: Final = ("FACE", "HEAD", "LEFT_HAND", "RIGHT_HAND")
@@ -95,8 +98,8 @@ def _part_box(person: dict[str, float], part: str) -> dict[str, float]:
 class ImageAnalysis(StateBase):
     """The image analyses that keep nothing: labels, text, celebrities, protective equipment."""
 
-    def _scene(self, p: dict[str, Any]) -> Scene:
-        return read_scene(self.image_bytes(p["Image"]))
+    def _scene(self, p: dict[str, Any], max_bytes: int = MAX_IMAGE_BYTES) -> Scene:
+        return read_scene(self.image_bytes(p["Image"], max_bytes=max_bytes))
 
     # -- DetectLabels ----------------------------------------------------------------------------
 
@@ -178,7 +181,7 @@ class ImageAnalysis(StateBase):
     @handles("rekognition", "DetectProtectiveEquipment")
     def detect_protective_equipment(self, p: dict[str, Any]) -> dict[str, Any]:
         """DetectProtectiveEquipment: one person per scene face (or one wearing the scene's PPE), each wearing it."""
-        scene = self._scene(p)
+        scene = self._scene(p, _PPE_MAX_BYTES)
         # Rekognition detects three types of equipment only (ProtectiveEquipmentType): a scene
         # naming another (a "SAFETY_VEST") shows something the service does not report, so
         # it is left out rather than answered with a type outside the API's enum.
