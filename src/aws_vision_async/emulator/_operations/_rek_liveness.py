@@ -66,10 +66,10 @@ def _version(text: str) -> tuple[int, ...]:
 
 def _challenge(settings: dict[str, Any]) -> dict[str, str]:
     """The first preferred challenge whose version range holds the emulator's version."""
-    preferences = settings.get("ChallengePreferences") or [{"Type": _DEFAULT_CHALLENGE}]
+    preferences: list[dict[str, Any]] = settings.get("ChallengePreferences") or [{"Type": _DEFAULT_CHALLENGE}]
     for preference in preferences:
         version = _CHALLENGE_VERSIONS[preference["Type"]]
-        bounds = preference.get("Versions", {})
+        bounds: dict[str, str] = preference.get("Versions", {})
         if "Minimum" in bounds and _version(version) < _version(bounds["Minimum"]):
             continue
         if "Maximum" in bounds and _version(version) > _version(bounds["Maximum"]):
@@ -99,12 +99,13 @@ class FaceLiveness(StateBase):
     @handles("rekognition", "CreateFaceLivenessSession")
     def rek_create_face_liveness_session(self, p: dict[str, Any]) -> dict[str, Any]:
         # "If the same token is used with multiple CreateFaceLivenessSession requests,
-        # the same session is returned." (ClientRequestToken).
+        # the same session is returned." (ClientRequestToken). The operation documents no
+        # IdempotentParameterMismatchException: a token reused with other parameters
+        # breaks a rule of the request (InvalidParameterException).
         mismatch = ApiError(
-            "IdempotentParameterMismatchException",
+            "InvalidParameterException",
             400,
-            "A ClientRequestToken input parameter was reused with an operation, but at least one of the other "
-            "input parameters is different from the previous call to the operation.",
+            "The ClientRequestToken was used before with other parameters.",
         )
         return self.idempotent(
             service="rekognition",

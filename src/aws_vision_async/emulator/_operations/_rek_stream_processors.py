@@ -172,7 +172,7 @@ class StreamProcessors(FaceCollections):
         face_search = p["Settings"].get("FaceSearch")
         if face_search is not None and face_search["CollectionId"] not in self.collections:
             raise ApiError("ResourceNotFoundException", 400, f"Collection {face_search['CollectionId']} not found.")
-        settings = {k: p[k] for k in _DESCRIBED if k in p}
+        settings: dict[str, Any] = {k: p[k] for k in _DESCRIBED if k in p}
         existing = self.stream_processors.get(p["Name"])
         if existing is not None:
             # "Name is idempotent" (CreateStreamProcessor): the same request again gets
@@ -254,7 +254,7 @@ class StreamProcessors(FaceCollections):
         if sp.status != "STOPPED":
             raise _in_use(sp, "update")
         settings = {**sp.settings, "Settings": {**sp.settings["Settings"]}}
-        home = settings["Settings"].get("ConnectedHome")
+        home: dict[str, Any] | None = settings["Settings"].get("ConnectedHome")
         deleted = set(p.get("ParametersToDelete", []))
         update = p.get("SettingsForUpdate", {}).get("ConnectedHomeForUpdate")
         if home is None and (update is not None or "ConnectedHomeMinConfidence" in deleted):
@@ -265,7 +265,7 @@ class StreamProcessors(FaceCollections):
             if "MinConfidence" in update and "ConnectedHomeMinConfidence" in deleted:
                 raise _invalid("MinConfidence cannot be both updated and deleted")
             _check_labels(update.get("Labels", []))
-            home = {**home, **update}
+            home = {**(home or {}), **update}
         if home is not None:
             if "ConnectedHomeMinConfidence" in deleted:
                 home = {k: v for k, v in home.items() if k != "MinConfidence"}
