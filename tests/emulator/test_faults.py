@@ -27,6 +27,7 @@ from aws_vision_async.emulator._operations._rek_images import celebrity_id
 from aws_vision_async.emulator._video_results import RESULT_KEYS
 from aws_vision_async.lookoutvision import errors as lfv_errors
 from aws_vision_async.rekognition import errors as rek_errors
+from aws_vision_async.rekognition import models as rek_models
 from aws_vision_async.rekognition.models import (
     DatasetChanges,
     DistributeDataset,
@@ -68,6 +69,7 @@ class Base:
     media_job: str
     split: tuple[str, str]  # a TRAIN dataset of five entries and an empty TEST one, of project "split"
     faces: list[str]  # collection "base": ann's two faces (the first one of user "ann") and ben's
+    liveness: str = ""  # a Face Liveness session
 
 
 def version(state: State, name: str) -> str:
@@ -110,7 +112,120 @@ def base(emu: Emulator) -> Base:
     for user in ("ann", "ben"):
         state.create_user({"CollectionId": "base", "UserId": user})
     state.associate_faces({"CollectionId": "base", "UserId": "ann", "FaceIds": face_ids[:1]})
-    return Base(arn, dataset, models, trained, running, jobs, media, (train, test), faces=face_ids)
+    liveness = streams_and_policies(state, arn)
+    return Base(arn, dataset, models, trained, running, jobs, media, (train, test), faces=face_ids, liveness=liveness)
+
+
+STREAM_WIRE = {
+    "Input": {"KinesisVideoStream": {"Arn": "arn:aws:kinesisvideo:us-east-1:123456789012:stream/base/1"}},
+    "Output": {"KinesisDataStream": {"Arn": "arn:aws:kinesis:us-east-1:123456789012:stream/base"}},
+    "Settings": {"FaceSearch": {"CollectionId": "base"}},
+    "RoleArn": "arn:aws:iam::123456789012:role/streams",
+}
+STOPPED_ARN = "arn:aws:rekognition:us-east-1:123456789012:streamprocessor/stopped"
+POLICY_DOC = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "111122223333"}, '
+    '"Action": "rekognition:CopyProjectVersion", "Resource": "*"}]}'
+)
+
+
+def streams_and_policies(state: State, project_arn: str) -> str:
+    """Stream processors "stopped" (tagged team=base) and "running", the project's policy "base", a liveness session."""
+    for name in ("stopped", "running"):
+        state.rek_create_stream_processor({**STREAM_WIRE, "Name": name, "Tags": {"team": "base"}})
+    state.rek_start_stream_processor({"Name": "running"})
+    state.rek_put_project_policy({"ProjectArn": project_arn, "PolicyName": "base", "PolicyDocument": POLICY_DOC})
+    return str(state.rek_create_face_liveness_session({})["SessionId"])
+
+
+def stream_ops() -> list[Op]:
+    """The stream processor, Face Liveness, tag and project policy operations."""
+
+    def sp_status(s: State, name: str) -> str:
+        return s.stream_processors[name].status if name in s.stream_processors else ""
+
+    return [
+        Op(
+            "rekognition",
+            "CreateStreamProcessor",
+            lambda c, b: c.rek.create_stream_processor(
+                name="new",
+                input=rek_models.StreamProcessorInput.model_validate(STREAM_WIRE["Input"]),
+                output=rek_models.StreamProcessorOutput.model_validate(STREAM_WIRE["Output"]),
+                settings=rek_models.StreamProcessorSettings.model_validate(STREAM_WIRE["Settings"]),
+                role_arn=str(STREAM_WIRE["RoleArn"]),
+            ),
+            lambda s: "new" in s.stream_processors,
+        ),
+        Op("rekognition", "DescribeStreamProcessor", lambda c, b: c.rek.describe_stream_processor(name="stopped")),
+        Op("rekognition", "ListStreamProcessors", lambda c, b: c.rek.list_stream_processors()),
+        Op(
+            "rekognition",
+            "StartStreamProcessor",
+            lambda c, b: c.rek.start_stream_processor(name="stopped"),
+            lambda s: sp_status(s, "stopped") == "RUNNING",
+        ),
+        Op(
+            "rekognition",
+            "StopStreamProcessor",
+            lambda c, b: c.rek.stop_stream_processor(name="running"),
+            lambda s: sp_status(s, "running") == "STOPPED",
+        ),
+        Op(
+            "rekognition",
+            "UpdateStreamProcessor",
+            lambda c, b: c.rek.update_stream_processor(
+                name="stopped",
+                data_sharing_preference_for_update=rek_models.StreamProcessorDataSharingPreference(opt_in=True),
+            ),
+            lambda s: "DataSharingPreference" in s.stream_processors["stopped"].settings,
+        ),
+        Op(
+            "rekognition",
+            "DeleteStreamProcessor",
+            lambda c, b: c.rek.delete_stream_processor(name="stopped"),
+            lambda s: sp_status(s, "stopped") == "",
+        ),
+        Op(
+            "rekognition",
+            "CreateFaceLivenessSession",
+            lambda c, b: c.rek.create_face_liveness_session(),
+            lambda s: len(s.liveness_sessions) == 2,
+        ),
+        Op(
+            "rekognition",
+            "GetFaceLivenessSessionResults",
+            lambda c, b: c.rek.get_face_liveness_session_results(session_id=b.liveness),
+        ),
+        Op(
+            "rekognition",
+            "TagResource",
+            lambda c, b: c.rek.tag_resource(resource_arn=STOPPED_ARN, tags={"new": "tag"}),
+            lambda s: "new" in s.resource_tags[s.tag_key(STOPPED_ARN)],
+        ),
+        Op(
+            "rekognition",
+            "UntagResource",
+            lambda c, b: c.rek.untag_resource(resource_arn=STOPPED_ARN, tag_keys=["team"]),
+            lambda s: "team" not in s.resource_tags[s.tag_key(STOPPED_ARN)],
+        ),
+        Op("rekognition", "ListTagsForResource", lambda c, b: c.rek.list_tags_for_resource(resource_arn=STOPPED_ARN)),
+        Op(
+            "rekognition",
+            "PutProjectPolicy",
+            lambda c, b: c.rek.put_project_policy(
+                project_arn=b.project_arn, policy_name="new", policy_document=POLICY_DOC
+            ),
+            lambda s: len(s.project_policies[s.rek_projects["base"].arn]) == 2,
+        ),
+        Op("rekognition", "ListProjectPolicies", lambda c, b: c.rek.list_project_policies(project_arn=b.project_arn)),
+        Op(
+            "rekognition",
+            "DeleteProjectPolicy",
+            lambda c, b: c.rek.delete_project_policy(project_arn=b.project_arn, policy_name="base"),
+            lambda s: s.project_policies[s.rek_projects["base"].arn] == {},
+        ),
+    ]
 
 
 def face_image(person: str) -> dict[str, Any]:
@@ -346,6 +461,7 @@ OPS = [
     ),
     Op("rekognition", "GetMediaAnalysisJob", lambda c, b: c.rek.get_media_analysis_job(job_id=b.media_job)),
     Op("rekognition", "ListMediaAnalysisJobs", lambda c, b: c.rek.list_media_analysis_jobs()),
+    *stream_ops(),
     Op("rekognition", "DetectLabels", lambda c, b: c.rek.detect_labels(image=ANALYSED)),
     Op("rekognition", "DetectText", lambda c, b: c.rek.detect_text(image=ANALYSED)),
     Op("rekognition", "RecognizeCelebrities", lambda c, b: c.rek.recognize_celebrities(image=ANALYSED)),
