@@ -21,7 +21,7 @@ from .._wire import ApiError
 from ._base import handles, with_token
 from ._rek_collections import FaceCollections
 
-__all__ = ["MAX_DETECTED_FACES", "CollectionFaces", "ImageFace", "face_uuid"]
+__all__ = ["DEFAULT_THRESHOLD", "MAX_DETECTED_FACES", "CollectionFaces", "ImageFace", "face_reply", "face_uuid"]
 
 #: DetectFaces, IndexFaces and CompareFaces see "the 100 largest faces in the image".
 MAX_DETECTED_FACES: Final = 100
