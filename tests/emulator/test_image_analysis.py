@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel
 
 from aws_vision_async import RekognitionClient
-from aws_vision_async.emulator import Emulator, scene_image
+from aws_vision_async.emulator import Emulator, State, scene_image
 from aws_vision_async.emulator._operations._rek_images import celebrity_id
 from aws_vision_async.emulator._scene import read_scene
 from aws_vision_async.rekognition import errors as rek_errors
@@ -273,6 +273,14 @@ async def test_recognize_celebrities_and_get_their_info(rek: RekognitionClient) 
     assert info.known_gender == ada.known_gender
 
 
+def test_any_state_tells_a_celebrity_by_its_id() -> None:
+    """The Id carries the name: a new emulator (another process, a later run) answers it."""
+    reply = State().rekognition["GetCelebrityInfo"]({"Id": celebrity_id("Grace Hopper")})
+
+    assert reply["Name"] == "Grace Hopper"
+    assert reply["Urls"]
+
+
 async def test_get_celebrity_info_of_an_unknown_id(rek: RekognitionClient) -> None:
     good = celebrity_id("Ada Lovelace")
 
@@ -344,6 +352,19 @@ async def test_protective_equipment_summary(rek: RekognitionClient) -> None:
     assert await summary(80, "FACE_COVER", "HAND_COVER") == ([], [0, 1], [])
     # Nothing is seen with a confidence of 100: no one can be told.
     assert await summary(100, "FACE_COVER") == ([], [], [0, 1])
+
+
+async def test_protective_equipment_of_a_photograph(rek: RekognitionClient) -> None:
+    photo = photo_with(faces=2)
+    attributes = ProtectiveEquipmentSummarizationAttributes(min_confidence=50, required_equipment_types=["FACE_COVER"])
+
+    reply = await rek.detect_protective_equipment(image=photo, summarization_attributes=attributes)
+
+    persons = reply.persons or []
+    assert len(persons) == len(read_scene(photo).faces)
+    assert all(not part.equipment_detections for person in persons for part in person.body_parts or [])
+    assert reply.summary is not None
+    assert reply.summary.persons_without_required_equipment == [p.id for p in persons]
 
 
 # -- what every image operation checks ----------------------------------------------------------
