@@ -136,16 +136,17 @@ def image_arg(value: object, name: str, max_bytes: int, operation: str) -> objec
     if isinstance(value, bytes):
         check_image_bytes(name, value, max_bytes, operation)
         return {"Bytes": value}
+    given: object = value  # returned as it came, whatever isinstance narrows it to
     if isinstance(value, ImageFile):
         data: object = getattr(value, "bytes", None)
     elif isinstance(value, Mapping):
-        given = cast("Mapping[object, object]", value)
-        data = given.get("Bytes", given.get("bytes"))
+        mapping = cast("Mapping[object, object]", value)
+        data = mapping.get("Bytes", mapping.get("bytes"))
     else:
-        return value
+        return given
     if isinstance(data, bytes):
         check_image_bytes(name, data, max_bytes, operation)
-    return value
+    return given
 
 
 class ImageFile:
