@@ -156,6 +156,7 @@ def test_unknown_rekognition_target_is_unknown_operation(emu: Emulator, target: 
 
 
 def test_valid_unemulated_rekognition_operation_is_not_implemented(emu: Emulator) -> None:
+    del emu.state.rekognition["DetectLabels"]  # every operation is emulated: take one out
     reply = rek_raw(emu.url, "DetectLabels", {"Image": {"Bytes": b64("not really a picture")}})
 
     message = assert_rek_error(reply, "NotImplementedException", 501)

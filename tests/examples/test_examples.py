@@ -114,3 +114,14 @@ def test_video_labels_runs_every_video_within_the_limit() -> None:
     labels, pages = int(summary.split()[2]), int(summary.split()[5])
     assert labels >= 5
     assert pages in (-(-labels // 5), -(-labels // 5) + 1)  # pages of 5 (and maybe an empty last one)
+
+
+def test_faces_finds_the_person_and_her_user() -> None:
+    out = run("faces.py")
+    assert out.count("indexed ") == 3
+    matches = [line for line in out.splitlines() if line.startswith("match: ")]
+    # Both photos of Ada, and not Grace's, from a crowd photo whose largest face is Ada's.
+    assert sorted(line.split()[1] for line in matches) == ["ada-badge.jpg", "ada-party.jpg"]
+    assert all(float(line.rsplit(" ", 1)[1].rstrip(")")) >= 90 for line in matches)
+    assert "user match: ada (similarity" in out
+    assert "collection staff: 3 faces, 1 users" in out

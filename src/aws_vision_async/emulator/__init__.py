@@ -119,6 +119,6 @@ async def running(
 
 # Public classes say they come from here, where users import them: reprs, tracebacks,
 # pickles and the docs name aws_vision_async.emulator, not a private module.
-for _public in (Emulator, FaultPlan, Faults, InferenceUsage, SampleData, State, Timings):
+for _public in (Emulator, FaultPlan, Faults, InferenceUsage, SampleData, State, Timings, scene_image):
     _public.__module__ = __name__
 del _public
