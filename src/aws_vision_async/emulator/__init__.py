@@ -9,20 +9,16 @@ Three ways to start it:
   ``pytest_plugins = ["aws_vision_async.emulator.pytest_plugin"]`` to a conftest;
   it seeds the fault draws of each test, so that faults are reproducible.
 
-What it emulates, with state: Rekognition CreateProject, DescribeProjects,
-DeleteProject, CreateDataset, DescribeDataset, UpdateDatasetEntries,
-ListDatasetEntries, ListDatasetLabels, the Custom Labels model lifecycle
-(CreateProjectVersion, DescribeProjectVersions, StartProjectVersion,
-StopProjectVersion, DeleteProjectVersion, CopyProjectVersion,
-DetectCustomLabels), CreateCollection, DeleteCollection, DescribeCollection,
-ListCollections, the stored-video analyses (StartLabelDetection,
-StartFaceDetection, StartFaceSearch, StartPersonTracking,
-StartCelebrityRecognition, StartContentModeration, StartSegmentDetection,
-StartTextDetection and each one's ``Get*``), StartMediaAnalysisJob,
-GetMediaAnalysisJob, ListMediaAnalysisJobs; Lookout for Vision CreateProject, DescribeProject,
-ListProjects, DeleteProject, CreateDataset, ListDatasetEntries,
-UpdateDatasetEntries. Every other operation is decoded and validated, then
-answered with a ``NotImplementedException`` (HTTP 501).
+What it emulates, with state: every Rekognition operation (projects, datasets,
+the Custom Labels model lifecycle and Custom Moderation adapters; face
+collections with their faces and users; image analysis, read from the image:
+see ``scene_image``; stored-video and media analysis jobs; stream processors;
+Face Liveness sessions; tags; project policies), and Lookout for Vision
+CreateProject, DescribeProject, ListProjects, DeleteProject, CreateDataset,
+ListDatasetEntries, UpdateDatasetEntries. Lookout for Vision's other
+operations are decoded and validated, then answered with a
+``NotImplementedException`` (HTTP 501). The emulator guide lists, per
+operation, what is emulated and what is not.
 
 Slow operations (training, starting and stopping a model, copying it,
 creating and updating datasets, video and media analysis jobs) go through the service's statuses in the times

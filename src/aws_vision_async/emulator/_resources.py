@@ -387,4 +387,3 @@ class MediaAnalysisJob:
     outcome: str
     status: str = "IN_PROGRESS"
     completed: datetime | None = None
-
