@@ -167,6 +167,21 @@ async def test_a_stream_processor_is_not_created_with_more_than_fifty_tags(
     assert emu.state.stream_processors == {}
 
 
+async def test_a_collection_or_model_version_is_not_created_with_more_than_fifty_tags(
+    rek: RekognitionClient, emu: Emulator
+) -> None:
+    many = {f"k{n}": "v" for n in range(51)}
+    with pytest.raises(rek_errors.ServiceQuotaExceededException):
+        await rek.create_collection(collection_id="crowded", tags=many)
+    project = await trainable_project(rek)
+    with pytest.raises(rek_errors.ServiceQuotaExceededException):
+        await rek.create_project_version(
+            project_arn=project.project_arn, version_name="v1", output_config=OUTPUT, tags=many
+        )
+    assert emu.state.collections == {}
+    assert all(not project.versions for project in emu.state.rek_projects.values())
+
+
 @pytest.mark.parametrize(
     "tags",
     [

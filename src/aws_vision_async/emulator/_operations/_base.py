@@ -32,9 +32,11 @@ __all__ = [
     "MAX_IMAGE_BYTES",
     "MAX_RESULTS",
     "MAX_S3_IMAGE_BYTES",
+    "MAX_TAGS",
     "Handler",
     "PageTokens",
     "StateBase",
+    "check_tag_count",
     "handles",
     "millis",
     "scope",
@@ -84,6 +86,21 @@ MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_S3_IMAGE_BYTES = 15 * 1024 * 1024
 _JPEG = b"\xff\xd8\xff"
 _PNG = b"\x89PNG\r\n\x1a\n"
+
+
+#: User tags per resource: "Maximum number of tags per resource: 50" (Tagging AWS
+#: resources, "Tag naming limits and requirements").
+MAX_TAGS = 50
+
+
+def check_tag_count(count: int) -> None:
+    """Refuse more than ``MAX_TAGS`` tags on one resource (``ServiceQuotaExceededException``)."""
+    if count > MAX_TAGS:
+        raise ApiError(
+            "ServiceQuotaExceededException",
+            400,
+            f"A resource can have at most {MAX_TAGS} tags; this request would give it {count}.",
+        )
 
 
 # -- pagination ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._resources import FACE_MODEL_VERSION, Collection
 from .._wire import ApiError
-from ._base import ACCOUNT, StateBase, handles, with_token
+from ._base import ACCOUNT, StateBase, check_tag_count, handles, with_token
 
 __all__ = ["FaceCollections"]
 
@@ -31,6 +31,7 @@ class FaceCollections(StateBase):
         cid = p["CollectionId"]
         if cid in self.collections:
             raise ApiError("ResourceAlreadyExistsException", 400, f"collection {cid} exists already")
+        check_tag_count(len(p.get("Tags") or {}))
         arn = f"aws:rekognition:{self.region}:{ACCOUNT}:collection/{cid}"
         self.collections[cid] = Collection(cid, arn, self._created())
         self.record_tags(arn, p.get("Tags"))

@@ -21,7 +21,7 @@ from .._custom_labels import IMAGE_LEVEL_LABELS, Manifest, Training, TrainingFai
 from .._resources import InferenceUsage, ProjectVersion, RekProject, UsageRecord, describe_version
 from .._scene import read_scene
 from .._wire import ApiError
-from ._base import ACCOUNT, handles, millis, with_token
+from ._base import ACCOUNT, check_tag_count, handles, millis, with_token
 from ._rek_projects import ProjectsAndDatasets
 
 __all__ = ["MAX_RUNNING_MODELS", "ModelVersions"]
@@ -137,6 +137,7 @@ class ModelVersions(ProjectsAndDatasets):
     def _new_version(self, project: RekProject, name: str, p: dict[str, Any], training: Training) -> ProjectVersion:
         if name in project.versions:
             raise ApiError("ResourceInUseException", 400, f"project {project.name} has a version named {name} already")
+        check_tag_count(len(p.get("Tags") or {}))  # CreateProjectVersion and CopyProjectVersion
         created = self._created()
         arn = f"arn:aws:rekognition:{self.region}:{ACCOUNT}:project/{project.name}/version/{name}/{millis(created)}"
         version = ProjectVersion(

@@ -22,14 +22,11 @@ from typing import Any, Final
 
 from .._scene import stable
 from .._wire import ApiError
-from ._base import ACCOUNT, handles, with_token
+from ._base import ACCOUNT, check_tag_count, handles, with_token
 from ._rek_collections import FaceCollections
 
-__all__ = ["MAX_TAGS", "StreamProcessor", "StreamProcessors", "check_tag_count"]
+__all__ = ["StreamProcessor", "StreamProcessors"]
 
-#: User tags per resource: "Maximum number of tags per resource: 50" (Tagging AWS
-#: resources, "Tag naming limits and requirements").
-MAX_TAGS: Final = 50
 # ListStreamProcessors: "The default is 1000." (MaxResults).
 _PAGE: Final = 1000
 # StreamProcessingStopSelector.MaxDurationInSeconds: "The default is 10 seconds."
@@ -79,16 +76,6 @@ class StreamProcessor:
     status: str = "STOPPED"
     stages: list[tuple[float, str]] = field(default_factory=list[tuple[float, str]])
     session_id: str | None = None
-
-
-def check_tag_count(count: int) -> None:
-    """Refuse more than ``MAX_TAGS`` tags on one resource (``ServiceQuotaExceededException``)."""
-    if count > MAX_TAGS:
-        raise ApiError(
-            "ServiceQuotaExceededException",
-            400,
-            f"A resource can have at most {MAX_TAGS} tags; this request would give it {count}.",
-        )
 
 
 def _invalid(message: str) -> ApiError:

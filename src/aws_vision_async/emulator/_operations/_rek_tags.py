@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from .._wire import ApiError
-from ._base import handles
+from ._base import check_tag_count, handles
 from ._rek_model_versions import ModelVersions
-from ._rek_stream_processors import StreamProcessors, check_tag_count
+from ._rek_stream_processors import StreamProcessors
 
 __all__ = ["ResourceTags"]
 
