@@ -195,6 +195,22 @@ class RateLimiter:
                 self._tokens = min(self._capacity, self._tokens + 1.0)
             raise
 
+    async def report_reply(self, *, throttled: bool, sent_at: float | None = None) -> None:
+        """Record the reply to a request this limiter let through (the client's call after each reply).
+
+        The same as ``record_throttle(sent_at=...)`` or ``record_success()``; a limiter
+        whose state lives in a shared store (``RedisRateLimiter``) overrides it to tell
+        the store, which takes an await.
+
+        Args:
+            throttled: Whether the reply was a throttling error.
+            sent_at: When the request was sent (``time.monotonic()``).
+        """
+        if throttled:
+            self.record_throttle(sent_at=sent_at)
+        else:
+            self.record_success()
+
     def record_success(self) -> None:
         """Record a reply that was not a throttle: an adaptive limiter grows its rate back."""
         if not self._adaptive:

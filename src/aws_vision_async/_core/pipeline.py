@@ -216,13 +216,13 @@ async def _send_limited(
     try:
         result = await send(which)
     except ThrottlingError:
-        limiter.record_throttle(sent_at=sent_at)
+        await limiter.report_reply(throttled=True, sent_at=sent_at)
         raise
     except ServiceError:
         # Any other reply says the rate was accepted, as botocore's adaptive mode counts it.
-        limiter.record_success()
+        await limiter.report_reply(throttled=False, sent_at=sent_at)
         raise
-    limiter.record_success()
+    await limiter.report_reply(throttled=False, sent_at=sent_at)
     return result
 
 
