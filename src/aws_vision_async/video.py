@@ -19,6 +19,10 @@ across every process of the account: a start refused with ``LimitExceededExcepti
 is not a failure; it waits until one of this block's jobs finishes (or a backoff
 passes, for jobs of other processes) and tries again. Every start carries a client
 request token, the same on every try, so a retried start never opens two jobs.
+With ``slots=RedisSemaphore(url, key=..., limit=20)`` (``aws_vision_async.ratelimit``)
+each job also holds one slot shared by the whole fleet, from before its start until
+its waiter returns, so that the processes of an account keep within its limit
+together instead of each being refused in turn.
 
 Leaving the block early cancels the waits, but a job started on AWS cannot be
 cancelled: the jobs still open are logged at WARNING with their ``JobId``.
@@ -29,6 +33,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, overload
 
@@ -106,12 +111,16 @@ class VideoJobs(Generic[R]):
         max_wait: float | None,
         min_delay: float | None,
         max_delay: float | None,
+        slots: AbstractAsyncContextManager[object] | None = None,
     ) -> None:
         kind = _job_kind(start)
         waiter = getattr(client, f"wait_until_{kind}_completed", None)
         if waiter is None:
             raise TypeError(f"start must start a job that has a waiter; the client has no wait_until_{kind}_completed")
         checks.positive_int("max_open", max_open)
+        if slots is not None and not (hasattr(slots, "__aenter__") and hasattr(slots, "__aexit__")):
+            raise TypeError(f"slots must be usable as `async with slots:` (a RedisSemaphore), got {slots!r:.80}")
+        self._slots = slots
         self._start = start
         self._waiter: Callable[..., Awaitable[R]] = waiter
         from .rekognition import _waiters  # noqa: PLC0415 - the generated client imports this module
@@ -161,6 +170,12 @@ class VideoJobs(Generic[R]):
         return await self._fan_out.__anext__()
 
     async def _run(self, **kwargs: Any) -> R:
+        if self._slots is None:
+            return await self._job(kwargs)
+        async with self._slots:  # held from before the start until the job is done (or no longer waited for)
+            return await self._job(kwargs)
+
+    async def _job(self, kwargs: dict[str, Any]) -> R:
         # One token for every try of this input: a start retried after a lost reply never opens a second job.
         params = {**kwargs}
         params.setdefault("client_request_token", new_client_token())
@@ -207,6 +222,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetLabelDetectionResponse]: ...
 
     @overload
@@ -219,6 +235,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetFaceDetectionResponse]: ...
 
     @overload
@@ -231,6 +248,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetFaceSearchResponse]: ...
 
     @overload
@@ -243,6 +261,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetPersonTrackingResponse]: ...
 
     @overload
@@ -255,6 +274,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetCelebrityRecognitionResponse]: ...
 
     @overload
@@ -267,6 +287,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetContentModerationResponse]: ...
 
     @overload
@@ -279,6 +300,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetSegmentDetectionResponse]: ...
 
     @overload
@@ -291,6 +313,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetTextDetectionResponse]: ...
 
     @overload
@@ -303,6 +326,7 @@ class VideoJobsMixin:
         max_wait: float | None = ...,
         min_delay: float | None = ...,
         max_delay: float | None = ...,
+        slots: AbstractAsyncContextManager[object] | None = ...,
     ) -> VideoJobs[GetMediaAnalysisJobResponse]: ...
 
     def video_jobs(
@@ -314,6 +338,7 @@ class VideoJobsMixin:
         max_wait: float | None = None,
         min_delay: float | None = None,
         max_delay: float | None = None,
+        slots: AbstractAsyncContextManager[object] | None = None,
     ) -> VideoJobs[Any]:
         """Start a job per input, at most ``max_open`` open at once, wait for each, and yield one outcome per input.
 
@@ -331,6 +356,10 @@ class VideoJobsMixin:
             max_wait: Seconds each job's waiter waits; its default if ``None``.
             min_delay: Shortest delay between polls of a job; the waiter's default if ``None``.
             max_delay: Longest delay between polls of a job; the waiter's default if ``None``.
+            slots: Slots shared with other processes, such as a
+                ``RedisSemaphore(url, key=..., limit=20)``: each job holds one (``async
+                with slots:``) from before its start until its waiter returns or fails,
+                so that the fleet's open jobs stay within the account's limit.
 
         Returns:
             The running bulk, to enter with ``async with``; each outcome's result is
@@ -342,5 +371,12 @@ class VideoJobsMixin:
             ValueError: ``max_open`` is below 1, or a delay is out of range.
         """
         return VideoJobs(
-            self, start, inputs, max_open=max_open, max_wait=max_wait, min_delay=min_delay, max_delay=max_delay
+            self,
+            start,
+            inputs,
+            max_open=max_open,
+            max_wait=max_wait,
+            min_delay=min_delay,
+            max_delay=max_delay,
+            slots=slots,
         )

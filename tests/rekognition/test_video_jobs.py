@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -142,3 +143,44 @@ async def test_bad_arguments_fail_before_any_request(emu_rek: RekognitionClient,
     with pytest.raises(TypeError, match="min_delay"):
         emu_rek.video_jobs(emu_rek.start_label_detection, videos(1), min_delay="1")
     assert sum(vision_emulator.requests.values()) == 0
+
+
+class CountingSlots:
+    """A local semaphore that records how many slots were held at most, and when jobs were open."""
+
+    def __init__(self, limit: int, emulator: Emulator) -> None:
+        self._sem = anyio.Semaphore(limit)
+        self._emulator = emulator
+        self.held = 0
+        self.most = 0
+        self.taken = 0
+
+    async def __aenter__(self) -> None:
+        await self._sem.acquire()
+        self.held += 1
+        self.taken += 1
+        self.most = max(self.most, self.held)
+
+    async def __aexit__(self, *exc: object) -> None:
+        # Released only once the job is done: the emulator has no more open jobs than slots held.
+        assert len(self._emulator.state.open_video_jobs()) <= self.held
+        self.held -= 1
+        self._sem.release()
+
+
+async def test_slots_bound_the_open_jobs_below_max_open(emu_rek: RekognitionClient, vision_emulator: Emulator) -> None:
+    slots = CountingSlots(2, vision_emulator)
+    inputs = [*videos(7), {"video": Video(s3_object=S3Object(bucket="videos", name="corrupt-1.mp4"))}]
+    outcomes = await run_all(emu_rek, inputs, max_open=6, slots=slots)
+    assert len(outcomes) == 8
+    assert sum(o.error is None for o in outcomes) == 7  # the failed job is an outcome, and gave its slot back
+    assert slots.taken == 8
+    assert slots.most == 2
+    assert slots.held == 0
+    assert vision_emulator.requests[START] == 8  # never refused at the limit: no start waited on the service
+
+
+async def test_slots_must_be_an_async_context_manager(emu_rek: RekognitionClient) -> None:
+    with pytest.raises(TypeError, match="slots must be usable as `async with slots:`"):
+        # A lock for threads: `with`, not `async with`.
+        emu_rek.video_jobs(emu_rek.start_label_detection, videos(1), slots=threading.Lock())  # type: ignore[call-overload]

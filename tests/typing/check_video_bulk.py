@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import anyio
 from typing_extensions import assert_type
 
 from aws_vision_async import RekognitionClient
@@ -22,3 +23,7 @@ async def bulk(rek: RekognitionClient) -> None:
     faces = rek.video_jobs(rek.start_face_search, [{"video": video, "collection_id": "c"}])
     assert_type(faces, VideoJobs[rek_models.GetFaceSearchResponse])
     rek.video_jobs(rek.start_label_detection, [{"video": video}], max_open="5")  # type: ignore[call-overload]  # max_open is an int
+    # Slots: anything usable as `async with slots:` (a RedisSemaphore, an anyio.Semaphore).
+    local = rek.video_jobs(rek.start_label_detection, [{"video": video}], slots=anyio.Semaphore(3))
+    assert_type(local, VideoJobs[rek_models.GetLabelDetectionResponse])
+    rek.video_jobs(rek.start_label_detection, [{"video": video}], slots=3)  # type: ignore[call-overload]  # not a context manager
