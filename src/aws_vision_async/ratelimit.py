@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
 import anyio
 import anyio.lowlevel
@@ -31,7 +31,31 @@ import anyio.lowlevel
 from ._core import checks
 from .errors import RateLimitTimeoutError
 
-__all__ = ["RateLimitTimeoutError", "RateLimiter"]
+if TYPE_CHECKING:
+    from ._fleet.limiter import RedisRateLimiter
+    from ._fleet.semaphore import RedisSemaphore
+
+__all__ = ["RateLimitTimeoutError", "RateLimiter", "RedisRateLimiter", "RedisSemaphore"]
+
+# The fleet's classes need coredis (the ``redis`` extra): imported on first use.
+_FLEET: Final = {"RedisRateLimiter": "._fleet.limiter", "RedisSemaphore": "._fleet.semaphore"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _FLEET.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # noqa: PLC0415
+
+    try:
+        value = getattr(importlib.import_module(module, __package__), name)
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] != "coredis":
+            raise
+        raise ImportError(f"{name} needs the redis extra: pip install 'aws-vision-async[redis]'", name=name) from exc
+    globals()[name] = value
+    return value
+
 
 # botocore/retries/throttling.py (CubicCalculator) and bucket.py (TokenBucket).
 _BETA: Final = 0.7
@@ -41,9 +65,19 @@ _MIN_RATE: Final = 0.5
 _MAX_RATE_ADJUST_SCALE: Final = 2.0
 _SMOOTHING: Final = 0.8
 _TIME_BUCKET_RANGE: Final = 0.5
-# A waiter looks again at least this often, so that a rate that grew shortens its wait.
+# Slow start (an adaptive limiter given no per_second): the first rate, in requests a
+# second, and what each success adds to it, so that a round of replies doubles it (as
+# each acknowledgement adds one segment to a TCP congestion window).
+SLOW_START_RATE: Final = 10.0
+SLOW_START_STEP: Final = 1.0
+# A waiter looks again after half its wait (never more than _RECHECK, nor less than
+# _MIN_NAP unless due sooner), so that a rate that grew meanwhile shortens its wait
+# (slow start doubles it within a second) and a queue of waiters does not leave in clumps.
 _RECHECK: Final = 1.0
+_MIN_NAP: Final = 0.05
 _EPSILON: Final = 1e-9
+# The limiter's clock (a module attribute, so that tests can replace it).
+_monotonic = time.monotonic
 
 
 class RateLimiter:
@@ -86,9 +120,11 @@ class RateLimiter:
         self._burst = burst
         self._adaptive = adaptive
         self._lock = threading.Lock()
-        now = time.monotonic()
-        # The fill rate; None: unlimited (no per_second and no throttle yet).
-        self._rate: float | None = per_second
+        now = _monotonic()
+        # Slow start until the first throttle: adaptive and no rate given.
+        self._slow_start = adaptive and per_second is None
+        # The fill rate; None: unlimited (adaptive=False and no per_second).
+        self._rate: float | None = SLOW_START_RATE if self._slow_start else per_second
         self._capacity = burst or 1.0
         self._tokens = self._capacity  # starts full, as the services' buckets do
         self._last_refill = now
@@ -124,7 +160,7 @@ class RateLimiter:
     def tokens(self) -> float:
         """The tokens in the bucket now; negative while waiters hold reservations."""
         with self._lock:
-            self._refill(time.monotonic())
+            self._refill(_monotonic())
             return self._tokens
 
     @property
@@ -157,7 +193,7 @@ class RateLimiter:
         if max_wait is not None:
             max_wait = checks.non_negative_number("max_wait", max_wait)
         with self._lock:
-            now = time.monotonic()
+            now = _monotonic()
             if self._rate is None:
                 wait = target = 0.0
             else:
@@ -176,9 +212,9 @@ class RateLimiter:
         started = now
         try:
             while True:
-                await anyio.sleep(min(wait, _RECHECK))
+                await anyio.sleep(wait if wait <= _MIN_NAP else min(max(wait / 2.0, _MIN_NAP), _RECHECK))
                 with self._lock:
-                    now = time.monotonic()
+                    now = _monotonic()
                     self._refill(now)
                     # The rate may have changed while this waiter slept: its token is
                     # due when the bucket has filled up to its place in the queue.
@@ -191,7 +227,7 @@ class RateLimiter:
         except BaseException:
             # Cancelled (or interrupted) before its turn: the token goes back.
             with self._lock:
-                self._refill(time.monotonic())
+                self._refill(_monotonic())
                 self._tokens = min(self._capacity, self._tokens + 1.0)
             raise
 
@@ -212,13 +248,26 @@ class RateLimiter:
             self.record_success()
 
     def record_success(self) -> None:
-        """Record a reply that was not a throttle: an adaptive limiter grows its rate back."""
+        """Record a reply that was not a throttle: an adaptive limiter grows its rate.
+
+        In slow start (before the first throttle, no ``per_second``) the rate
+        grows by ``SLOW_START_STEP`` (1) request a second per success, never
+        above twice the measured sending rate; after a throttle it grows back
+        along CUBIC's curve. A limiter given ``per_second`` keeps it until the
+        first throttle.
+        """
         if not self._adaptive:
             return
         with self._lock:
+            now = _monotonic()
+            if self._slow_start and self._rate is not None:
+                # Demand decides: a limiter whose tokens are not used does not grow.
+                grown = min(self._rate + SLOW_START_STEP, _MAX_RATE_ADJUST_SCALE * self._measured_now(now))
+                if grown > self._rate:
+                    self._set_rate(now, grown)
+                return
             if not self._throttles:
-                return  # nothing learnt yet: keep per_second (or no limit)
-            now = time.monotonic()
+                return  # nothing learnt yet: keep per_second
             cubic = _SCALE_CONSTANT * (now - self._last_throttle - self._k) ** 3 + self._w_max
             self._set_rate(now, cubic)
 
@@ -244,8 +293,9 @@ class RateLimiter:
                 return
             if sent_at is not None and self._cut_at is not None and sent_at < self._cut_at:
                 return
-            now = time.monotonic()
+            now = _monotonic()
             self._cut_at = now
+            self._slow_start = False  # the quota is found: CUBIC from here on
             measured = self._measured_now(now)
             rate_to_use = measured if self._rate is None else min(measured, self._rate)
             self._w_max = rate_to_use
@@ -287,8 +337,16 @@ class RateLimiter:
         bucket = math.floor(now / _TIME_BUCKET_RANGE) * _TIME_BUCKET_RANGE
         self._count += 1
         if bucket > self._last_bucket:
-            current = self._count / (bucket - self._last_bucket)
-            self._measured = current * _SMOOTHING + self._measured * (1.0 - _SMOOTHING)
+            if self._measured > 0.0:
+                current = self._count / (bucket - self._last_bucket)
+                self._measured = current * _SMOOTHING + self._measured * (1.0 - _SMOOTHING)
+            else:
+                # The first measure: over the time since the start, not the whole first
+                # bucket, and not smoothed with the 0 before it (botocore's would read
+                # a third of the rate sent, and hold slow start back by as much).
+                self._measured = self._count / max(
+                    bucket - max(self._last_bucket, self._started), _TIME_BUCKET_RANGE / 2
+                )
             self._count = 0
             self._last_bucket = bucket
 

@@ -38,15 +38,30 @@ async def test_burst_is_free_then_the_rate_applies() -> None:
     assert await limiter.acquire() > 0.0
 
 
-async def test_without_per_second_nothing_waits_until_a_throttle() -> None:
-    limiter = RateLimiter()
+async def test_neither_adaptive_nor_per_second_is_unlimited() -> None:
+    limiter = RateLimiter(adaptive=False)
     assert "rate=unlimited" in repr(limiter)
+    assert limiter.rate is None
     assert [await limiter.acquire() for _ in range(50)] == [0.0] * 50
+    limiter.record_throttle()
+    limiter.record_success()
+    assert (limiter.rate, limiter.throttles) == (None, 1)
+
+
+async def test_adaptive_without_per_second_is_limited_from_the_start() -> None:
+    # Slow start (tests/core/test_ratelimit_slow_start.py): a modest rate, never unlimited.
+    limiter = RateLimiter()
+    assert limiter.rate == 10.0
+    start = time.monotonic()
+    for _ in range(4):
+        await limiter.acquire()
+    # One token free, three 0.1 s apart.
+    assert time.monotonic() - start >= 3 / 10 * 0.95
     limiter.record_throttle()
     assert limiter.throttles == 1
     rate = limiter.rate
     assert rate is not None
-    assert rate >= 0.5
+    assert 0.5 <= rate <= 10 * 0.7 + 1e-9
 
 
 async def test_adaptive_decrease_on_throttle_and_growth_on_success() -> None:
@@ -147,7 +162,8 @@ def test_repr_shows_rate_tokens_and_throttles() -> None:
     text = repr(RateLimiter(per_second=5, burst=2))
     assert text.startswith("<RateLimiter rate=5/s tokens=2/2")
     assert "throttles=0" in text
-    assert "unlimited" in repr(RateLimiter())
+    assert "rate=10/s" in repr(RateLimiter())
+    assert "unlimited" in repr(RateLimiter(adaptive=False))
 
 
 def test_one_limiter_shared_by_two_event_loops_in_two_threads() -> None:
