@@ -14,8 +14,21 @@ grows back along the cubic ``0.4 * (t - K) ** 3 + W_max``, where ``W_max`` is
 the rate at the last throttle, ``t`` the seconds since it and
 ``K = cbrt(W_max * (1 - beta) / 0.4)``, never above twice the measured sending
 rate (measured in half-second buckets, smoothed with a factor of ``0.8``) nor
-below 0.5 requests a second. Without ``per_second`` nothing is limited until
-the first throttle.
+below 0.5 requests a second.
+
+Slow start: where botocore sends without limit until the first throttle (and
+many tasks then overshoot the quota together, blind), an adaptive limiter given
+no ``per_second`` starts at ``SLOW_START_RATE`` (10) requests a second and, as a
+TCP congestion window does, adds ``SLOW_START_STEP`` (1) request a second for
+each success: a second of replies at the full rate at least doubles the rate
+(from 10: 20 or more after a second, 40 or more after two, when the requests
+wait for tokens and every reply comes back at once). It grows only while the
+tokens are used: never to more than twice the measured sending rate, so an idle
+or lightly used limiter stays where it is. The first throttle ends slow start:
+the rate drops to ``0.7`` times the rate measured (or the rate, if lower) and
+follows CUBIC from there. With ``per_second`` there is no slow start (that rate
+is a cap, kept until the first throttle), and with ``adaptive=False`` and no
+``per_second`` nothing is ever limited.
 """
 
 from __future__ import annotations
@@ -96,11 +109,17 @@ class RateLimiter:
     one limiter may serve tasks of several event loops or threads (asyncio and
     trio alike), whose clocks would otherwise disagree.
 
+    An adaptive limiter with no ``per_second`` starts at 10 requests a second
+    and grows by 1 request a second per success (slow start, at most twice the
+    measured sending rate) until the first throttle, then follows CUBIC (see
+    the module's docstring).
+
     Args:
-        per_second: The most requests a second, ever; ``None`` for no fixed cap.
+        per_second: The most requests a second, ever; ``None`` for no fixed cap
+            (adaptive: slow start from 10 a second; not adaptive: unlimited).
         burst: Tokens the bucket holds, sent at once after a quiet spell;
-            ``None`` for 1 (requests evenly spaced). After a throttle an
-            adaptive limiter holds no more than one second of its rate.
+            ``None`` for 1 (requests evenly spaced). An adaptive limiter holds
+            no more than one second of its rate.
         adaptive: Learn from ``record_throttle`` and ``record_success``.
 
     Raises:
@@ -126,6 +145,8 @@ class RateLimiter:
         # The fill rate; None: unlimited (adaptive=False and no per_second).
         self._rate: float | None = SLOW_START_RATE if self._slow_start else per_second
         self._capacity = burst or 1.0
+        if self._slow_start:
+            self._capacity = min(self._capacity, SLOW_START_RATE)  # one second of the rate, as after any change
         self._tokens = self._capacity  # starts full, as the services' buckets do
         self._last_refill = now
         self._filled = 0.0  # tokens added since the start, capped or not

@@ -76,6 +76,7 @@ async def test_starts_at_ten_a_second_with_its_burst(clock: FakeClock) -> None:
     assert limiter.rate == 10.0
     assert limiter.tokens == 1.0  # burst None: one token, requests evenly spaced
     assert RateLimiter(burst=4).tokens == 4.0
+    assert RateLimiter(burst=50).tokens == 10.0  # at most a second of the rate
     # The first token is free, the next one 0.1 s later.
     assert await limiter.acquire() == 0.0
     clock.now += 0.099
