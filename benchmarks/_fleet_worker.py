@@ -51,7 +51,6 @@ class Figures:
     requests: int = 0
     throttled: int = 0
     seconds: float = 0.0
-    limiter_throttles: int | None = None
 
 
 class CountingProcessor(SpanProcessor):
@@ -78,10 +77,9 @@ def make_limiter(job: dict[str, Any]) -> RateLimiter | None:
     """The mode's limiter: shared through Redis, one of this process's own, or none."""
     mode = job["mode"]
     if mode == "redis":
-        from aws_vision_async.ratelimit import RedisRateLimiter  # type: ignore[attr-defined,unused-ignore]
+        from aws_vision_async.ratelimit import RedisRateLimiter
 
-        limiter: RateLimiter = RedisRateLimiter(job["redis_url"], key=job["key"])
-        return limiter
+        return RedisRateLimiter(job["redis_url"], key=job["key"])
     if mode == "local":
         return RateLimiter()
     if mode == "none":
@@ -117,11 +115,11 @@ async def run(job: dict[str, Any]) -> Figures:
                     figures.failures[kind] = figures.failures.get(kind, 0) + 1
                     figures.failed += 1
         figures.seconds = time.monotonic() - start
-    if limiter is not None:
-        figures.limiter_throttles = limiter.throttles
-        aclose = getattr(limiter, "aclose", None)
-        if aclose is not None:
-            await aclose()
+    if job["mode"] == "redis":
+        from aws_vision_async.ratelimit import RedisRateLimiter
+
+        assert isinstance(limiter, RedisRateLimiter)
+        await limiter.aclose()  # its connection to Redis
     provider.shutdown()
     return figures
 
