@@ -6,7 +6,8 @@ token bucket of 20, each request above it refused with Rekognition's
 same concurrency, through the SDK's default retry policy (real backoff waits),
 in one process, one after the other, each starting with a full quota bucket.
 The limiter is ``RateLimiter()``: no ``per_second``, so it knows nothing of the
-quota until the first throttle. The script prints, for each run, the calls
+quota at first; it starts at 10 requests a second and grows from there (slow
+start) until the first throttle, then follows CUBIC. The script prints, for each run, the calls
 that failed, the share of requests throttled, and the rate achieved (calls that
 succeeded per second of the run) against the quota; then PASS or FAIL against
 the goals: at most 5% of requests throttled, no failed call, at least 85% of
@@ -120,7 +121,7 @@ async def main() -> None:
         emulator.faults.set(OPERATION, Faults(tps=args.tps))
         print(f"{args.calls} {OPERATION} calls, concurrency {args.concurrency}, quota {args.tps:g} TPS (emulator)")
 
-        limiter = RateLimiter()  # no per_second: it learns the quota from throttles
+        limiter = RateLimiter()  # no per_second: slow start from 10/s, then it learns the quota from throttles
         limited = await _run(
             "shared adaptive RateLimiter()",
             emulator,
