@@ -81,6 +81,7 @@ if s.rate == nil then
     epoch = now}}
   if fresh and adaptive and per_second < 0 then
     s.rate, s.ss = SS_RATE, 1
+    s.cap = math.min(max_cap, SS_RATE)  -- one second of the rate, as the base limiter's slow start
   elseif not fresh and rate > 0 then
     -- Re-seeded from a local rate that was learnt: CUBIC goes on from it, at its plateau.
     s.cap = math.min(max_cap, math.max(1, rate))
