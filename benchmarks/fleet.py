@@ -22,15 +22,17 @@ script prints one table (calls that succeeded and failed, requests, the share
 of requests throttled, the rate achieved, i.e. calls that succeeded per second
 of the fleet's run, and that rate as a share of the quota), then PASS or FAIL
 for the redis mode against the goals: at most 5% of requests throttled, no
-failed call, at least 85% of the quota.
+failed call, at least 85% of the quota (the exit status is 1 on FAIL).
 
-Then the shared limiter's own cost: grants a second from one Redis (one
-process, ``--tasks`` tasks in an ``acquire()`` loop for two seconds, with
-``per_second=1e6`` so that only Redis sets the pace; the same for a local
-``RateLimiter`` for comparison), the median time of one ``acquire()`` plus
-``report_reply()`` with and without Redis, and the median latency of one
-DetectLabels call with a ``RedisRateLimiter`` and with no limiter, against an
-emulator with no quota. Run it with::
+Then the shared limiter's own cost, in this process under asyncio, every
+limiter with ``per_second=1e6`` so that none paces anything (with no rate, slow
+start would space calls out, which is its job, not its cost): grants a second
+from one Redis (``--tasks`` tasks in an ``acquire()`` loop for two seconds; the
+same for a local ``RateLimiter`` for comparison), the median time of one
+``acquire()`` plus ``report_reply()`` with and without Redis, and the median
+latency of one DetectLabels call, one at a time, with no limiter, a
+``RateLimiter`` and a ``RedisRateLimiter`` taking turns, against an emulator
+process with no quota. Run it with::
 
     uv run python benchmarks/fleet.py [--workers 4] [--tasks 64] [--calls 1000] [--tps 50]
         [--modes redis,local,none] [--backend asyncio|trio] [--no-overhead]
