@@ -1,3 +1,4 @@
+# mypy: disable-error-code="import-not-found"
 """``RedisSemaphore``: ``limit`` slots shared through Redis by every process and host that names the same key.
 
 Rekognition Video allows 20 open stored-video jobs per account and region, across
@@ -50,6 +51,7 @@ from __future__ import annotations
 import logging
 import math
 import random
+import time
 import uuid
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from types import TracebackType
@@ -84,11 +86,21 @@ DEFAULT_LEASE: Final = 30.0
 MIN_LEASE: Final = 1.0
 # Waiting polls Redis after 50 ms, then twice as long each time, up to 1 s (with jitter).
 _POLL: Final = (0.05, 1.0)
+# A renewal that failed is tried again this soon (or after a third of the lease, if shorter).
+_RETRY: Final = 1.0
 # The longest any one Redis call (a take, a renewal, a release) may take before it counts as unreachable.
 _CALL_TIMEOUT: Final = 5.0
 
 # Errors that mean "Redis is not there now" (down, restarting, failing over), not a mistake of ours.
-_UNREACHABLE: Final = (RedisConnectionError, ReadOnlyError, OSError, TimeoutError)
+_UNREACHABLE: Final = (
+    RedisConnectionError,
+    ReadOnlyError,
+    OSError,
+    TimeoutError,
+    anyio.ClosedResourceError,  # a connection whose reader task was cancelled
+    anyio.BrokenResourceError,
+    anyio.EndOfStream,
+)
 
 # The server's clock in milliseconds: every holder's expiry is on the same clock.
 _NOW = """
@@ -186,6 +198,7 @@ class _Shared:
         self.lease_ms = str(round(lease * 1000))
         self.closed = False
         self.outage = False
+        self.back_at = -math.inf  # when Redis answered again after an outage
         self._freed: anyio.lowlevel.RunVar[anyio.Event] = anyio.lowlevel.RunVar(f"freed-{id(self)}")
 
     def client(self) -> Redis[bytes]:
@@ -211,7 +224,7 @@ class _Shared:
         if not self.outage:
             self.outage = True
             _log.warning(
-                "RedisSemaphore %r: Redis cannot be reached (%s while %s); waiting for it, no slot is taken meanwhile",
+                "RedisSemaphore %r: Redis cannot be reached (%s while %s); waiting for it: no slot is taken meanwhile",
                 self.key,
                 type(error).__name__,
                 doing,
@@ -220,6 +233,7 @@ class _Shared:
     def reachable(self) -> None:
         if self.outage:
             self.outage = False
+            self.back_at = time.monotonic()  # not the loop's clock: trio's has an offset of its own
             _log.info("RedisSemaphore %r: Redis answers again", self.key)
 
 
@@ -278,13 +292,12 @@ class _Slot:
         args = [self._holder, str(shared.limit), shared.lease_ms]
         while True:
             try:
+                await self._rejoin(client, deadline)
                 got = await _call(_TAKE, client, [shared.slots_key], args)
             except _UNREACHABLE as error:
                 shared.unreachable("taking a slot", error)
                 got = 0
                 delay = high
-            else:
-                shared.reachable()
             if got == 1:
                 return
             remaining = deadline - anyio.current_time()
@@ -294,23 +307,41 @@ class _Slot:
                 await shared.freed().wait()
             delay = min(delay * 2, high)
 
+    async def _rejoin(self, client: Redis[bytes], deadline: float) -> None:
+        # Back from an outage (a restart may have emptied the set): let the holders, which
+        # retry every _RETRY, put their leases back before a waiter counts the slots.
+        shared = self._shared
+        if shared.outage:
+            with anyio.fail_after(_CALL_TIMEOUT):
+                await client.ping()
+            shared.reachable()
+        rejoin = shared.back_at + _RETRY + 0.25 - time.monotonic()
+        if rejoin > 0:
+            await anyio.sleep(min(rejoin, max(deadline - anyio.current_time(), 0.0)))
+
     async def _renew(self, client: Redis[bytes]) -> None:
         shared = self._shared
         every = shared.lease / 3
+        failing = False
         while True:
             await anyio.sleep(every)
             try:
                 added = await _call(_RENEW, client, [shared.slots_key], [self._holder, shared.lease_ms])
             except _UNREACHABLE as error:
-                _log.warning(
-                    "RedisSemaphore %r: could not renew a slot (%s); it lapses %g s after its last renewal"
-                    " unless Redis answers before",
-                    shared.key,
-                    type(error).__name__,
-                    shared.lease,
-                )
-                every = min(1.0, shared.lease / 3)  # try again soon
+                shared.unreachable("renewing a slot", error)
+                if not failing:
+                    failing = True
+                    _log.warning(
+                        "RedisSemaphore %r: could not renew a slot (%s); it lapses %g s after its last renewal"
+                        " unless Redis answers before",
+                        shared.key,
+                        type(error).__name__,
+                        shared.lease,
+                    )
+                every = min(_RETRY, shared.lease / 3)  # try again soon
                 continue
+            shared.reachable()
+            failing = False
             every = shared.lease / 3
             if added == 1:
                 _log.warning(
@@ -327,10 +358,9 @@ class _Slot:
         shared = self._shared
         exit_stack, self._exit = self._exit, None
         try:
-            with anyio.CancelScope(shield=True):
+            with anyio.CancelScope(shield=True), anyio.move_on_after(_CALL_TIMEOUT):
                 try:
-                    with anyio.fail_after(_CALL_TIMEOUT):
-                        await client.zrem(shared.slots_key, [self._holder])
+                    await self._release(client)
                 except _UNREACHABLE as error:
                     _log.warning(
                         "RedisSemaphore %r: could not release a slot (%s); it lapses within %g s",
@@ -338,11 +368,27 @@ class _Slot:
                         type(error).__name__,
                         shared.lease,
                     )
-                shared.released()
+            shared.released()
         finally:
             self._client = None
             if exit_stack is not None:  # the connection, outside the shield: its task group is its own
                 await exit_stack.aclose()
+
+    async def _release(self, client: Redis[bytes]) -> None:
+        slots_key = self._shared.slots_key
+        try:
+            await client.zrem(slots_key, [self._holder])
+        except _UNREACHABLE:
+            # The slot's connection lives in a task group of the block's task: a cancellation of
+            # the block cancels its reader too. A connection opened here, under the shield, is spared.
+            failure: Exception | None = None
+            async with self._shared.client() as fresh:
+                try:
+                    await fresh.zrem(slots_key, [self._holder])
+                except _UNREACHABLE as error:  # raised outside: the client's task group would wrap it in a group
+                    failure = error
+            if failure is not None:
+                raise failure from None
 
 
 class RedisSemaphore:
@@ -429,10 +475,19 @@ class RedisSemaphore:
         """How many slots the fleet holds now (leases not lapsed), read from Redis.
 
         Raises:
-            coredis.exceptions.ConnectionError: Redis cannot be reached.
+            coredis.exceptions.ConnectionError: Redis cannot be reached (or ``TimeoutError``:
+                it did not answer in time).
         """
+        failure: Exception | None = None
+        count = 0
         async with self._shared.client() as client:
-            return await _call(_COUNT, client, [self._shared.slots_key], [])
+            try:
+                count = await _call(_COUNT, client, [self._shared.slots_key], [])
+            except _UNREACHABLE as error:  # raised outside: the client's task group would wrap it in a group
+                failure = error
+        if failure is not None:
+            raise failure from None
+        return count
 
     async def aclose(self) -> None:
         """Refuse new slots from now on; the slots held stay held until their blocks end."""
