@@ -325,6 +325,10 @@ class RedisRateLimiter(RateLimiter):
         )
 
 
+# Reprs, tracebacks and pickles name the module users import it from.
+RedisRateLimiter.__module__ = "aws_vision_async.ratelimit"
+
+
 def _text(name: str, value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, got {type(value).__name__}")
