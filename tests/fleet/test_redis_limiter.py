@@ -92,11 +92,12 @@ def test_bad_arguments_are_refused(kwargs: dict[str, object], error: type[Except
 
 async def test_processes_share_one_rate(valkey_url: str, anyio_backend: str) -> None:
     # Three processes of four tasks, 20 tokens each, from one bucket of 20 a second (no burst):
-    # together they get 20 a second, not 60.
+    # together they get 20 a second, not 60. They start asking at one time, once all have started.
     results: list[str] = []
+    start_at = time.time() + 4.0
 
     async def one() -> None:
-        results.append(await run_worker(valkey_url, anyio_backend, "grants", 20, 4, 20))
+        results.append(await run_worker(valkey_url, anyio_backend, "grants", 20, 4, 20, start_at))
 
     with anyio.fail_after(60):
         async with anyio.create_task_group() as group:
@@ -184,7 +185,7 @@ async def test_a_cancelled_waiter_gives_its_token_back(valkey_url: str) -> None:
     assert scope.cancelled_caught
     # Given back: the bucket is where it would be had the waiter never come (0.3 s of refill).
     tokens = (await bucket(valkey_url))["tokens"]
-    assert 0.2 < tokens < 0.6, tokens
+    assert 0.15 < tokens <= 1.0, tokens  # had it not, about 0.7 fewer
     waited = await limiter.acquire()
     assert waited < 0.9
     await limiter.aclose()
@@ -314,3 +315,17 @@ for name in ("RedisRateLimiter", "RedisSemaphore"):
     lines = dict(line.split(" | ", 1) for line in done.stdout.splitlines())
     assert lines["RedisRateLimiter"] == "RedisRateLimiter needs the redis extra: pip install 'aws-vision-async[redis]'"
     assert "pip install 'aws-vision-async[redis]'" in lines["RedisSemaphore"]
+
+
+def test_one_limiter_serves_one_event_loop_after_another(valkey_url: str) -> None:
+    # A client per event loop: an asyncio run, then a trio run, share one limiter (and its bucket).
+    limiter = RedisRateLimiter(valkey_url, key=KEY, per_second=0.01, burst=6, adaptive=False)
+
+    async def take(count: int) -> None:
+        for _ in range(count):
+            await limiter.acquire(max_wait=0)
+
+    anyio.run(take, 3, backend="asyncio")  # its client closes with its loop
+    anyio.run(take, 3, backend="trio")
+    with pytest.raises(RateLimitTimeoutError):
+        anyio.run(take, 1, backend="asyncio")
