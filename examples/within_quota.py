@@ -4,7 +4,8 @@ Run it with ``python3 -m uv run --locked --no-dev python examples/within_quota.p
 
 The emulator enforces a quota of 20 requests a second on DetectCustomLabels,
 as AWS does (``Faults(tps=20)``). One ``RateLimiter`` shared by every call
-learns that rate from the first throttling replies (no ``per_second`` given);
+slow-starts from 10 requests a second and learns that rate from the first
+throttling replies (no ``per_second`` given);
 ``fan_out`` keeps 32 calls in flight, reads the inputs lazily and yields one
 outcome per image, so one failed image never stops the others.
 """
