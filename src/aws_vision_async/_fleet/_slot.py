@@ -271,8 +271,9 @@ class Slot:
             await anyio.sleep(every)
             try:
                 added = await _call(_RENEW, client, [shared.slots_key], [self._holder, shared.lease_ms])
-            except _UNREACHABLE as error:
-                shared.unreachable("renewing a slot", error)
+            except Exception as error:  # any failure: the block runs inside this task group, which must not fail
+                if isinstance(error, _UNREACHABLE):
+                    shared.unreachable("renewing a slot", error)
                 if not failing:
                     failing = True
                     _log.warning(

@@ -94,9 +94,11 @@ class RedisSemaphore:
     with sem.slot(max_wait=5):`` takes one with a wait of its own. See the module's
     documentation for leases and for what happens when Redis cannot be reached.
 
-    Nothing connects until a slot is taken: each slot being waited for or held uses
-    a connection of its own, opened and closed by the task that takes it (coredis 6
-    ties connections to the task group of the task that opens them).
+    The URL names one server (or a proxy in front of a cluster or sentinels): every
+    process must reach the same sorted set. Nothing connects until a slot is taken:
+    each slot being waited for or held uses a connection of its own, opened and
+    closed by the task that takes it (coredis 6 ties connections to the task group
+    of the task that opens them).
 
     Args:
         url: The Redis or Valkey server, as coredis's ``Redis.from_url`` takes it
