@@ -39,7 +39,7 @@ async def main() -> None:
         RekognitionClient(endpoint_url=emulator.url, region_name="us-east-1", **EMULATOR_CREDENTIALS) as rek,
     ):
         # AWS's jobs take minutes: poll every few seconds there. The emulator's take 0.2 s.
-        polling = {"min_delay": 0.05, "max_delay": 0.2, "max_wait": 60.0}
+        polling: dict[str, Any] = {"min_delay": 0.05, "max_delay": 0.2, "max_wait": 60.0}
         finished: list[str] = []
         async with rek.video_jobs(rek.start_label_detection, videos(), max_open=25, **polling) as outcomes:
             async for outcome in outcomes:

@@ -20,12 +20,12 @@ uv() { "$PY" -m uv "$@"; }
 env_dir="$(mktemp -d)"
 trap 'rm -rf "$env_dir"' EXIT
 uv venv --quiet --python "$PY" "$env_dir"
-# The project (with the cli extra, whose modules the tests import) first, resolved as
+# The project (with the cli and redis extras, whose modules the tests import) first, resolved as
 # asked; the test tools after, fitted around it.
-uv pip install --quiet --python "$env_dir" --resolution "$resolution" -e '.[cli]'
+uv pip install --quiet --python "$env_dir" --resolution "$resolution" -e '.[cli,redis]'
 uv pip install --quiet --python "$env_dir" pytest hypothesis trio aiohttp trustme
 echo "-- $which: $(uv pip list --python "$env_dir" 2>/dev/null \
-    | awk '$1 ~ /^(aiobotocore|botocore|anyio|pydantic|tenacity|jmespath|typing_extensions|typing-extensions|httpx2)$/ {printf "%s %s  ", $1, $2}')"
+    | awk '$1 ~ /^(aiobotocore|botocore|anyio|pydantic|tenacity|jmespath|typing_extensions|typing-extensions|httpx2|coredis)$/ {printf "%s %s  ", $1, $2}')"
 
 tests=(
     tests/core/test_retry.py

@@ -46,12 +46,16 @@ from .errors import RateLimitTimeoutError
 
 if TYPE_CHECKING:
     from ._fleet.limiter import RedisRateLimiter
-    from ._fleet.semaphore import RedisSemaphore
+    from ._fleet.semaphore import RedisSemaphore, SlotTimeoutError
 
-__all__ = ["RateLimitTimeoutError", "RateLimiter", "RedisRateLimiter", "RedisSemaphore"]
+__all__ = ["RateLimitTimeoutError", "RateLimiter", "RedisRateLimiter", "RedisSemaphore", "SlotTimeoutError"]
 
 # The fleet's classes need coredis (the ``redis`` extra): imported on first use.
-_FLEET: Final = {"RedisRateLimiter": "._fleet.limiter", "RedisSemaphore": "._fleet.semaphore"}
+_FLEET: Final = {
+    "RedisRateLimiter": "._fleet.limiter",
+    "RedisSemaphore": "._fleet.semaphore",
+    "SlotTimeoutError": "._fleet.semaphore",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -193,3 +193,8 @@ class RedisSemaphore:
         if not stack:
             del self._held[task]
         await slot.__aexit__(exc_type, exc, tb)
+
+
+# Users import them from aws_vision_async.ratelimit: reprs, tracebacks, pickles and the docs say so.
+RedisSemaphore.__module__ = "aws_vision_async.ratelimit"
+SlotTimeoutError.__module__ = "aws_vision_async.ratelimit"
