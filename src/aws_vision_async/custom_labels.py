@@ -18,13 +18,13 @@ import logging
 import re
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from types import TracebackType
 from typing import TYPE_CHECKING, Final
 
 from typing_extensions import Self
 
 from . import _model_session
 from ._core import checks
+from ._core.closing import ClosesOnExit
 from ._model_session import DEFAULT_STOP_MAX_WAIT, ModelClient
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ class CustomLabelsMixin:
         return RunningVersions(self, names)
 
 
-class RunningVersions:
+class RunningVersions(ClosesOnExit):
     """The model versions that cost money now; see ``RekognitionClient.running_model_versions``.
 
     An async iterator and an async context manager, as a paginator's iterators
@@ -302,14 +302,6 @@ class RunningVersions:
                 await close()
         self._closed = True
         self._versions = self._projects = None
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 def _version_arn_argument(project_version_arn: object) -> tuple[str, str]:

@@ -32,6 +32,7 @@ __all__ = [
     "positive_int",
     "positive_number",
     "str_sequence",
+    "string",
 ]
 
 
@@ -168,6 +169,24 @@ def boolean(name: str, value: object) -> bool:
     """
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False, {_got(value)}")
+    return value
+
+
+def string(name: str, value: object, *, secret: bool = False) -> str:
+    """Check that ``value`` is a ``str``; return it.
+
+    Args:
+        name: The parameter's name.
+        value: The argument.
+        secret: The value may hold a secret (a URL with a password): the message
+            names its type only.
+
+    Raises:
+        TypeError: Not a ``str``.
+    """
+    if not isinstance(value, str):
+        got = f"got a {type(value).__name__}" if secret else _got(value)
+        raise TypeError(f"{name} must be a str, {got}")
     return value
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from ..errors import PaginationError
 from . import checks
+from .closing import ClosesOnExit
 
 __all__ = ["AsyncPaginator", "ItemIterator", "PageIterator", "Prefetch"]
 
@@ -149,7 +150,7 @@ class AsyncPaginator(Generic[ItemT, PageT]):
 # ``aclosing()`` is needed. Between two ``__anext__`` calls no request is in flight.
 
 
-class PageIterator(Generic[PageT]):
+class PageIterator(ClosesOnExit, Generic[PageT]):
     """The pages of one pagination; see :meth:`AsyncPaginator.pages`.
 
     An async iterator and an async context manager: ``async with paginator.pages() as
@@ -219,16 +220,8 @@ class PageIterator(Generic[PageT]):
         if self._trace is not None:
             self._trace.end()
 
-    async def __aenter__(self) -> Self:
-        return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
-
-
-class ItemIterator(Generic[ItemT, PageT]):
+class ItemIterator(ClosesOnExit, Generic[ItemT, PageT]):
     """The items of every page of one pagination; see :class:`AsyncPaginator`.
 
     An async iterator and an async context manager: ``async with aiter(paginator) as
@@ -255,14 +248,6 @@ class ItemIterator(Generic[ItemT, PageT]):
         """Stop: no more pages are requested (for ``contextlib.aclosing``)."""
         self._buffer = iter(())
         await self._pages.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
 
 # -- prefetching -------------------------------------------------------------------------------

@@ -103,8 +103,8 @@ class RedisRateLimiter(RateLimiter):
         adaptive: bool = True,
     ) -> None:
         super().__init__(per_second=per_second, burst=burst, adaptive=adaptive)
-        url = _text("url", url)
-        key = _text("key", key)
+        url = checks.string("url", url, secret=True)
+        key = checks.string("key", key)
         if not key or "{" in key or "}" in key:
             raise ValueError(f"key must be a non-empty string without braces, got {key!r}")
         self._url = mask_url(url)
@@ -327,9 +327,3 @@ class RedisRateLimiter(RateLimiter):
 
 # Reprs, tracebacks and pickles name the module users import it from.
 RedisRateLimiter.__module__ = "aws_vision_async.ratelimit"
-
-
-def _text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
-    return value

@@ -51,17 +51,13 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Final
-from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 import anyio.lowlevel
 
 from .._core import checks
-
-try:
-    from ._slot import Shared, Slot, SlotTimeoutError
-except ImportError as exc:  # pragma: no cover - the extra is installed in the tests
-    raise ImportError("RedisSemaphore needs coredis, the [redis] extra: pip install 'aws-vision-async[redis]'") from exc
+from ._redis import mask_url
+from ._slot import Shared, Slot, SlotTimeoutError
 
 __all__ = ["DEFAULT_LEASE", "MIN_LEASE", "RedisSemaphore", "SlotTimeoutError"]
 
@@ -69,20 +65,6 @@ __all__ = ["DEFAULT_LEASE", "MIN_LEASE", "RedisSemaphore", "SlotTimeoutError"]
 DEFAULT_LEASE: Final = 30.0
 #: The shortest lease accepted: renewals every third of it must fit a round trip with room to spare.
 MIN_LEASE: Final = 1.0
-
-
-def _text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {value!r:.80} ({type(value).__name__})")
-    return value
-
-
-def _hide_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    user, _, host = parts.netloc.rpartition("@")
-    return urlunsplit(parts._replace(netloc=f"{user.partition(':')[0]}:***@{host}"))
 
 
 class RedisSemaphore:
@@ -121,8 +103,8 @@ class RedisSemaphore:
     def __init__(
         self, url: str, *, key: str, limit: int, lease: float = DEFAULT_LEASE, max_wait: float | None = None
     ) -> None:
-        url = _text("url", url)
-        if not _text("key", key):
+        url = checks.string("url", url, secret=True)
+        if not checks.string("key", key):
             raise ValueError("key must be a non-empty str, got ''")
         self._shared = Shared(url, key, checks.positive_int("limit", limit), checks.at_least("lease", lease, MIN_LEASE))
         self._max_wait = None if max_wait is None else checks.non_negative_number("max_wait", max_wait)
@@ -131,8 +113,7 @@ class RedisSemaphore:
     def __repr__(self) -> str:
         shared = self._shared
         return (
-            f"<RedisSemaphore {_hide_password(shared.url)} key={shared.key!r} limit={shared.limit}"
-            f" lease={shared.lease:g}s>"
+            f"<RedisSemaphore {mask_url(shared.url)} key={shared.key!r} limit={shared.limit} lease={shared.lease:g}s>"
         )
 
     @property

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, overload
 
 from typing_extensions import Self
 
+from .._core.closing import ClosesOnExit
 from ._entry import DatasetEntry
 from ._iteration import Source
 from ._rules import GROUND_TRUTH_MAX_BYTES, RULE_GROUND_TRUTH_SIZE, broken, excerpt
@@ -124,7 +125,7 @@ def _changes(entries: Iterable[DatasetEntry], max_bytes: int) -> Generator[Datas
         yield _changes_model(batch)
 
 
-class ChangesIterator:
+class ChangesIterator(ClosesOnExit):
     """The batches of an async iterable of entries; what :func:`to_changes` returns for one.
 
     An async iterator and an async context manager, as the paginator is: leaving
@@ -172,9 +173,3 @@ class ChangesIterator:
         """Stop: close the entries; iteration ends (for ``contextlib.aclosing`` too)."""
         self._done = True
         await self._entries.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()

@@ -6,11 +6,12 @@ from collections.abc import AsyncIterable
 
 from typing_extensions import Self
 
+from .._core.closing import ClosesOnExit
 from ._entry import DatasetEntry
 from ._iteration import Source
 
 
-class EntryIterator:
+class EntryIterator(ClosesOnExit):
     """The entries of a dataset listing, parsed as they arrive; what :func:`read_entries` returns.
 
     An async iterator and an async context manager, as the paginator is: leaving
@@ -43,12 +44,6 @@ class EntryIterator:
     async def aclose(self) -> None:
         """Stop: close the lines; iteration ends (for ``contextlib.aclosing`` too)."""
         await self._lines.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
 
 def read_entries(lines: AsyncIterable[str]) -> EntryIterator:

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from functools import wraps
 from typing import Any, Final, Literal, TypeVar
 
+from ..._core.images import IMAGE_PREFIXES, MAX_IMAGE_BYTES
 from .._timings import Timings
 from .._wire import ApiError
 
@@ -80,12 +81,10 @@ def millis(moment: datetime) -> int:
 
 
 # Image limits of "Guidelines and quotas in Amazon Rekognition"
-# (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html): 5 MB as raw bytes,
-# 15 MB as an S3 object; JPEG and PNG only, known by their first bytes.
-MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# (https://docs.aws.amazon.com/rekognition/latest/dg/limits.html): 5 MB as raw bytes
+# (MAX_IMAGE_BYTES, the SDK's own), 15 MB as an S3 object; JPEG and PNG only, known by
+# their first bytes (IMAGE_PREFIXES).
 MAX_S3_IMAGE_BYTES = 15 * 1024 * 1024
-_JPEG = b"\xff\xd8\xff"
-_PNG = b"\x89PNG\r\n\x1a\n"
 
 
 #: User tags per resource: "Maximum number of tags per resource: 50" (Tagging AWS
@@ -282,7 +281,7 @@ class StateBase:
             data, limit = stored, MAX_S3_IMAGE_BYTES
         if len(data) > limit:
             raise ApiError("ImageTooLargeException", 400, f"{name} is {len(data)} bytes, above {limit}")
-        if not bytes(data[:8]).startswith((_JPEG, _PNG)):
+        if not bytes(data[:8]).startswith(IMAGE_PREFIXES):  # the same test as the SDK's client-side check
             raise ApiError("InvalidImageFormatException", 400, "Request has unsupported image format")
         return bytes(data)
 
