@@ -22,17 +22,9 @@ from aws_vision_async.errors import RateLimitTimeoutError
 from aws_vision_async.ratelimit import RateLimiter, RedisRateLimiter
 from aws_vision_async.rekognition.models import Image
 
-from ._valkey import ValkeyServer
+from ._valkey import COREDIS_UNCLOSED_STREAMS, ValkeyServer
 
-pytestmark = [
-    pytest.mark.anyio,
-    # coredis 6.9 leaves the memory streams of a connection that failed to connect unclosed
-    # (a ResourceWarning when collected); the tests that stop Redis make such connections.
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <function MemoryObject(Send|Receive)Stream.__del__"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
-]
+pytestmark = [pytest.mark.anyio, COREDIS_UNCLOSED_STREAMS]
 
 WORKER = Path(__file__).with_name("_workers.py")
 KEY = "rek:123456789012:us-east-1:DetectLabels"

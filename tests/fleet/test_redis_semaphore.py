@@ -21,18 +21,9 @@ from aws_vision_async._fleet.semaphore import DEFAULT_LEASE, RedisSemaphore, Slo
 from aws_vision_async.emulator import Emulator, Timings
 from aws_vision_async.rekognition.models import S3Object, Video
 
-from ._valkey import ValkeyServer
+from ._valkey import COREDIS_UNCLOSED_STREAMS, ValkeyServer
 
-pytestmark = [
-    pytest.mark.anyio,
-    # coredis 6.9 leaves the memory streams of a connection that failed to connect unclosed
-    # (BaseConnection.__init__ makes them, run() closes them only once connected): a ResourceWarning
-    # when they are collected. The connection attempts to a dead Redis in these tests make some.
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <function MemoryObject(Send|Receive)Stream.__del__"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
-]
+pytestmark = [pytest.mark.anyio, COREDIS_UNCLOSED_STREAMS]
 
 WORKER = Path(__file__).with_name("_sem_workers.py")
 KEY = "rek:123456789012:us-east-1:video"
